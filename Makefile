@@ -1,0 +1,45 @@
+# Set-up and checks. Every target installs what it is missing first, so each works on a fresh Debian machine
+# that has only Python: Debian packages through apt-get (as root, or with sudo), Python packages into .venv.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# What the daemon needs at run time: PortAudio for the microphone, X tools for typing and the clipboard.
+RUN_DEBS := libportaudio2 xclip xdotool x11-utils
+# What the tests add: a virtual screen and microphone, voices to speak test audio, real human speech.
+TEST_DEBS := $(RUN_DEBS) xvfb pulseaudio pulseaudio-utils festival festvox-us-slt-hts flite espeak-ng \
+	pocketsphinx-testdata sox nginx nodejs
+
+.PHONY: install run test bench debs-run debs-test
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml $(wildcard plugins/*/pyproject.toml) | $(BIN)/python
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[engine,desktop,test]'
+	for plugin in $(dir $(wildcard plugins/*/pyproject.toml)); do $(BIN)/pip install -q -e "$$plugin"; done
+	touch $@
+
+debs-run debs-test: debs-%:
+	@missing=$$(for package in $($(shell echo $* | tr a-z A-Z)_DEBS); do \
+		dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q 'install ok installed' || echo $$package; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages:" $$missing; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+install: debs-test $(VENV)/.installed
+
+run: debs-run $(VENV)/.installed
+	$(BIN)/dictation-daemon run
+
+test: install
+	$(BIN)/python -m pytest -q
+
+bench: install
+	$(BIN)/python -m benchmarks
