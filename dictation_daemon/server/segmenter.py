@@ -18,11 +18,19 @@ FRAME_SECONDS = 0.02
 
 @dataclass(frozen=True)
 class SpeechSpan:
-    """Speech found in the stream: its samples (with a little padding) and where they lie, in seconds."""
+    """Speech found in the stream: its samples (with a little padding) and where they lie, in seconds.
+
+    ``start``/``end`` bound the padded samples; ``voiced_start``/``voiced_end`` bound the frames that were
+    actually loud enough, which is where the words are, and ``voiced_seconds`` says how much of the span
+    was voiced: a recognizer can treat a span with very little voice as a likely click or breath.
+    """
 
     samples: np.ndarray
     start: float
     end: float
+    voiced_start: float
+    voiced_end: float
+    voiced_seconds: float
 
 
 class SpeechSegmenter:
@@ -53,7 +61,9 @@ class SpeechSegmenter:
         self._buffer_start = 0  # stream sample index of _buffer[0]
         self._analysed = 0  # stream samples already classified into frames
         self._speech_start: int | None = None
+        self._first_voiced = 0
         self._last_voiced_end = 0
+        self._closed_until = 0  # stream sample index where the last span ended; padding never reaches back past it
         self._voiced_frames = 0
 
     @property
@@ -90,9 +100,7 @@ class SpeechSegmenter:
         if self._speech_start is None:
             return None
         enough = self._voiced_frames >= self._min_speech_frames
-        span = self._span(self._speech_start, min(self.samples_seen, self._last_voiced_end + self._padding))
-        self._speech_start = None
-        self._voiced_frames = 0
+        span = self._close_at(min(self.samples_seen, self._last_voiced_end + self._padding))
         self._trim()
         return span if enough else None
 
@@ -108,7 +116,8 @@ class SpeechSegmenter:
         frame_end = frame_start + len(frame)
         if voiced:
             if self._speech_start is None:
-                self._speech_start = max(self._buffer_start, frame_start - self._padding)
+                self._speech_start = max(self._buffer_start, self._closed_until, frame_start - self._padding)
+                self._first_voiced = frame_start
                 self._voiced_frames = 0
             self._voiced_frames += 1
             self._last_voiced_end = frame_end
@@ -129,11 +138,20 @@ class SpeechSegmenter:
         span = self._span(self._speech_start, end)
         self._speech_start = None
         self._voiced_frames = 0
+        self._closed_until = end
         return span
 
     def _span(self, start: int, end: int) -> SpeechSpan:
         samples = self._buffer[start - self._buffer_start : end - self._buffer_start].copy()
-        return SpeechSpan(samples, start / self.sample_rate, end / self.sample_rate)
+        rate = self.sample_rate
+        return SpeechSpan(
+            samples,
+            start / rate,
+            end / rate,
+            voiced_start=self._first_voiced / rate,
+            voiced_end=min(self._last_voiced_end, end) / rate,
+            voiced_seconds=self._voiced_frames * self._frame / rate,
+        )
 
     def _trim(self) -> None:
         """Keeps only what a future span can still need: the open span, or the padding before the next one."""

@@ -1,0 +1,136 @@
+"""The embedded offline recognizer: faster-whisper behind the streaming :class:`~..recognizer.Recognizer`
+interface.
+
+Each stream feeds its audio to a :class:`~..segmenter.SpeechSegmenter` and decodes every span the moment
+a pause closes it, while the speaker goes on. When the client flushes, only the span still open (the
+words since the last pause) is left to decode, so the answer comes back in a fraction of the time that
+decoding the whole utterance after release would take.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from ...protocol.languages import CORTI_LANGUAGES
+from ...protocol.messages import TranscribeConfig
+from ..recognizer import SAMPLE_RATE, RecognitionStream, RecognizedSegment, Recognizer
+from ..segmenter import SpeechSegmenter, SpeechSpan
+from .decoding import FINAL_DECODE, INTERIM_DECODE, DecodeSettings, decode, keyterm_prompt
+from .model import SharedModel, shared_model
+
+INTERIM_INTERVAL_SECONDS = 1.0
+"""New audio needed in the open span before the next interim decode."""
+
+
+class WhisperRecognizer(Recognizer):
+    """Whisper (CTranslate2, int8 on the CPU) shared by every session of the process.
+
+    ``model_path`` is any CTranslate2 Whisper folder (default: the bundled tiny.en weights); a missing or
+    invalid folder raises :class:`~.model.ModelNotFoundError` here, at start-up, not on the first session.
+    ``decode_slots`` bounds how many decodes run at once across all sessions (default: one per two
+    cores), served first come, first served. ``segmenter_factory`` builds each stream's segmenter, which
+    decides where spans close.
+
+    ``supported_languages`` are the Corti codes whose base language the model knows: ``en``, ``en-US``
+    and ``en-GB`` for the English-only ``.en`` models; a multilingual model adds e.g. ``da``, ``de`` and
+    ``de-CH`` (decoded as ``de``), but not ``gsw-CH``, which Whisper has no language for.
+    """
+
+    def __init__(
+        self,
+        model_path: str | os.PathLike[str] | None = None,
+        *,
+        decode_slots: int | None = None,
+        cpu_threads: int | None = None,
+        segmenter_factory: Callable[[], SpeechSegmenter] = SpeechSegmenter,
+    ) -> None:
+        self.shared: SharedModel = shared_model(model_path, decode_slots, cpu_threads)
+        self._segmenter_factory = segmenter_factory
+        self.supported_languages = frozenset(
+            code for code in CORTI_LANGUAGES if whisper_language(code) in self.shared.languages
+        )
+
+    def open_stream(self, config: TranscribeConfig) -> WhisperStream:
+        if config.primary_language not in self.supported_languages:
+            raise ValueError(f"language {config.primary_language!r} is not supported by this model")
+        return WhisperStream(self.shared, config, self._segmenter_factory())
+
+
+def whisper_language(corti_code: str) -> str:
+    """Whisper's code for a Corti language: the part before the region (``en-GB`` → ``en``)."""
+    return corti_code.split("-", 1)[0].lower()
+
+
+class WhisperStream(RecognitionStream):
+    """One session: finals for each span as a pause closes it, greedy interims for the open span if asked.
+
+    Interims are a preview and must not slow the finals down, so one is decoded only when at least
+    :data:`INTERIM_INTERVAL_SECONDS` of new audio has arrived, when the last interim decode is not recent
+    (the stream waits as long as that decode took, so interims use at most half a decode slot), and when
+    a decode slot is free right now: an interim never queues behind another session's final.
+    """
+
+    def __init__(self, shared: SharedModel, config: TranscribeConfig, segmenter: SpeechSegmenter) -> None:
+        self._shared = shared
+        self._segmenter = segmenter
+        self._language = whisper_language(config.primary_language)
+        self._hotwords = keyterm_prompt(term.term for term in (config.keyterms.terms if config.keyterms else []))
+        self._interims = config.interim_results
+        self._interim_audio_at = 0  # stream samples seen when the last interim was decoded
+        self._interim_ready_at = 0.0  # monotonic time before which no interim is decoded
+
+    def accept_audio(self, samples: np.ndarray) -> list[RecognizedSegment]:
+        results = [final for span in self._segmenter.feed(samples) if (final := self._final(span))]
+        if self._interims:
+            interim = self._interim()
+            if interim is not None:
+                results.append(interim)
+        return results
+
+    def finish(self) -> list[RecognizedSegment]:
+        span = self._segmenter.close()
+        final = self._final(span) if span is not None else None
+        return [final] if final is not None else []
+
+    def _final(self, span: SpeechSpan) -> RecognizedSegment | None:
+        with self._shared.gate.held():
+            words = self._decode(span, FINAL_DECODE)
+        if not words:
+            return None
+        return RecognizedSegment(words, span.voiced_start, span.voiced_end, is_final=True)
+
+    def _interim(self) -> RecognizedSegment | None:
+        span = self._segmenter.open_span()
+        if span is None:
+            return None
+        seen = self._segmenter.samples_seen
+        new_audio = seen - max(self._interim_audio_at, round(span.start * SAMPLE_RATE))
+        if new_audio < INTERIM_INTERVAL_SECONDS * SAMPLE_RATE:
+            return None
+        if time.monotonic() < self._interim_ready_at or not self._shared.gate.try_acquire():
+            return None
+        started = time.monotonic()
+        try:
+            words = self._decode(span, INTERIM_DECODE)
+        finally:
+            self._shared.gate.release()
+        finished = time.monotonic()
+        self._interim_audio_at = seen
+        self._interim_ready_at = finished + (finished - started)
+        if not words:
+            return None
+        return RecognizedSegment(words, span.voiced_start, span.end, is_final=False)
+
+    def _decode(self, span: SpeechSpan, settings: DecodeSettings) -> str:
+        return decode(
+            self._shared.model,
+            span.samples,
+            language=self._language,
+            settings=settings,
+            hotwords=self._hotwords,
+            voiced_seconds=span.voiced_seconds,
+        )
