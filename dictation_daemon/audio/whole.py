@@ -1,0 +1,27 @@
+"""Decodes a complete recording in one go: files, and MP4 streams whose index comes after their samples."""
+
+from __future__ import annotations
+
+from typing import BinaryIO
+
+import av
+import numpy as np
+
+from .pcm import frames_to_mono
+
+
+def decode_whole(source: str | BinaryIO, container: str | None = None, sample_rate: int = 16000) -> np.ndarray:
+    """Returns the first audio track as float32 mono at ``sample_rate``.
+
+    Raises :class:`ValueError` for input without an audio track and lets FFmpeg's own errors
+    (:class:`av.FFmpegError`) through; callers turn both into a message about their input.
+    """
+    resampler = av.AudioResampler(format="flt", layout="mono", rate=sample_rate)
+    parts = []
+    with av.open(source, format=container) as media:
+        if not media.streams.audio:
+            raise ValueError("no audio track")
+        for frame in media.decode(media.streams.audio[0]):
+            parts.append(frames_to_mono(resampler.resample(frame)))
+    parts.append(frames_to_mono(resampler.resample(None)))
+    return np.concatenate(parts)
