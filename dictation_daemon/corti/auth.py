@@ -82,6 +82,8 @@ class TokenProvider:
         refresh_margin: float = DEFAULT_REFRESH_MARGIN,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        if timeout <= 0 or refresh_margin < 0:
+            raise ValueError("timeout must be positive and refresh_margin not negative")
         self._credentials = credentials
         self._owns_client = client is None
         self._client = client if client is not None else httpx.AsyncClient(timeout=timeout)

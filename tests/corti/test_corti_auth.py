@@ -281,6 +281,13 @@ def test_missing_expires_in_means_corti_lifetime(token_server: TokenServer, cloc
     assert len(token_server.requests) == 2
 
 
+@pytest.mark.parametrize("settings", [{"timeout": 0}, {"refresh_margin": -1}])
+def test_settings_that_would_misbehave_are_refused(settings: dict[str, float]) -> None:
+    credentials = CortiCredentials(client_id=CLIENT_ID, client_secret=SECRET)
+    with pytest.raises(ValueError):
+        TokenProvider(credentials, **settings)
+
+
 def test_shared_client_is_left_open(token_server: TokenServer) -> None:
     async def main() -> None:
         async with httpx.AsyncClient() as client:
