@@ -1,0 +1,42 @@
+"""Loading the model: once per process, clear errors for a bad folder, the languages it supports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dictation_daemon.server.engine import ModelNotFoundError, WhisperRecognizer
+
+from .streaming import english
+
+pytestmark = pytest.mark.engine
+
+
+def test_the_model_is_loaded_once_and_shared(recognizer: WhisperRecognizer) -> None:
+    another = WhisperRecognizer()
+    assert another.shared is recognizer.shared
+    assert another.shared.model is recognizer.shared.model
+
+
+def test_english_codes_are_supported_by_the_english_model(recognizer: WhisperRecognizer) -> None:
+    assert recognizer.supported_languages == {"en", "en-US", "en-GB"}
+    recognizer.open_stream(english())
+    with pytest.raises(ValueError, match="not supported"):
+        recognizer.open_stream(english().model_copy(update={"primary_language": "da"}))
+
+
+def test_a_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ModelNotFoundError, match="does not exist"):
+        WhisperRecognizer(tmp_path / "nowhere")
+
+
+def test_a_folder_without_a_model_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "config.json").write_text("{}")
+    with pytest.raises(ModelNotFoundError, match="model.bin"):
+        WhisperRecognizer(tmp_path)
+
+
+def test_a_model_name_is_not_taken_for_a_download() -> None:
+    with pytest.raises(ModelNotFoundError, match="does not exist"):
+        WhisperRecognizer("tiny.en")
