@@ -1,0 +1,1 @@
+"""Tests of audio encoding, stream decoding and file reading, on real audio."""
