@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import threading
 import time
+from collections.abc import Callable
 from typing import Protocol
 
 import av
@@ -267,7 +268,7 @@ class StreamDecoder:
         self._backend = _ThreadedBackend(container, self._sample_rate)
         return True
 
-    def _guard(self, step, *args: bytes) -> np.ndarray:
+    def _guard(self, step: Callable[..., np.ndarray], *args: bytes) -> np.ndarray:
         """Runs a decoding step; on an error, releases the thread before raising."""
         try:
             return step(*args)

@@ -1,7 +1,8 @@
 """Turns captured 16-bit mono PCM into the bytes a ``/transcribe`` client sends, chunk by chunk.
 
-Every :meth:`AudioEncoder.encode` returns the bytes that can go on the socket right away, so encoding adds
-no lag to a live stream; the first non-empty result carries the container header, as the protocol requires.
+Every :meth:`AudioEncoder.encode` returns what can go on the socket right away, so a live stream runs at
+most a frame or two behind the microphone; the first non-empty result carries the container header, as
+the protocol requires.
 """
 
 from __future__ import annotations
@@ -65,10 +66,12 @@ class _Sink:
 
 
 class OggOpusEncoder(AudioEncoder):
-    """Opus in Ogg, what Corti's own browser clients send: about 1 kB per 250 ms at the default bit rate.
+    """Opus in Ogg, what Corti's own browser clients send: about 1.3 kB per 250 ms of speech at 32 kbit/s.
 
     libopus takes fixed frames (20 ms), so samples short of a whole frame wait for the next call;
-    only :meth:`close` pads the last frame with silence.
+    only :meth:`close` pads the last frame with silence. The Ogg muxer also keeps its latest page
+    (one frame) until the next, to be able to mark the end of the stream on it: a stream runs at most
+    two frames behind the captured audio.
     """
 
     mime = "audio/ogg; codecs=opus"

@@ -14,7 +14,9 @@ class FeedAbandoned(Exception):
 
 
 class ByteFeed:
-    """Bytes pushed by one thread and read by another, forgetting what was read: it has no ``seek``, so FFmpeg treats it as a pipe.
+    """Bytes pushed by one thread and read by another, forgetting what was read.
+
+    It has no ``seek``, so FFmpeg treats it as a pipe and never asks for a byte twice.
 
     ``condition`` guards the state and is notified whenever it changes; the owner may use it for its own
     state too, so one wait covers both.
