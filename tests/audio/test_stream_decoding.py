@@ -64,6 +64,7 @@ STREAMED_FORMATS = {
     "mp3": ("mp3", "libmp3lame", False, {}),
     "flac": ("flac", "flac", False, {}),
     "wav": ("wav", "pcm_s16le", False, {}),
+    "wav-float": ("wav", "pcm_f32le", False, {}),  # not unwrapped here: left to FFmpeg
     "fragmented-mp4": ("mp4", "aac", False, FRAGMENTED_MP4),
 }
 
