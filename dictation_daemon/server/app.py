@@ -1,0 +1,133 @@
+"""The local ``/transcribe`` server: a websockets shell around :class:`ServerProtocol`.
+
+It speaks Corti's protocol at the same path (``/audio-bridge/v2/transcribe``) and takes the same query
+parameters, so a client switches between Corti and this server by URL alone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from http import HTTPStatus
+from urllib.parse import urlsplit
+
+from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Request, Response
+
+from ..protocol.server import ServerEvent, ServerPolicy, ServerProtocol
+from .recognizer import Recognizer
+from .session import ServerSession
+
+logger = logging.getLogger(__name__)
+
+TRANSCRIBE_PATH = "/audio-bridge/v2/transcribe"
+CONFIG_TIMEOUT_SECONDS = 10.0
+MAX_FRAME_BYTES = 1 << 20
+"""Frames up to 1 MiB are read, so an oversize audio chunk (over 64000 bytes) gets a protocol error
+rather than a dropped connection."""
+
+
+class LocalServer:
+    """Serves ``/transcribe`` sessions with a shared recognizer.
+
+    Use as an async context manager; :attr:`url` is the address to give a client (``port=0`` picks a free one).
+    """
+
+    def __init__(
+        self,
+        recognizer: Recognizer,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        config_timeout: float = CONFIG_TIMEOUT_SECONDS,
+        delta_usage_seconds: float = 30.0,
+    ) -> None:
+        self.recognizer = recognizer
+        self.host = host
+        self.port = port
+        self.config_timeout = config_timeout
+        self.delta_usage_seconds = delta_usage_seconds
+        self._policy = ServerPolicy(supported_languages=recognizer.supported_languages)
+        self._server: Server | None = None
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"ws://{host}:{self.port}{TRANSCRIBE_PATH}"
+
+    async def start(self) -> None:
+        self._server = await serve(
+            self._serve_connection, self.host, self.port,
+            process_request=self._check_path, max_size=MAX_FRAME_BYTES,
+        )
+        self.port = self._server.sockets[0].getsockname()[1]
+        logger.info("local /transcribe server listening on %s", self.url)
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+
+    async def serve_forever(self) -> None:
+        assert self._server is not None
+        await self._server.serve_forever()
+
+    async def __aenter__(self) -> LocalServer:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    def _check_path(self, connection: ServerConnection, request: Request) -> Response | None:
+        if urlsplit(request.path).path.rstrip("/") != TRANSCRIBE_PATH:
+            return connection.respond(HTTPStatus.NOT_FOUND, f"only {TRANSCRIBE_PATH} is served here\n")
+        return None
+
+    async def _serve_connection(self, connection: ServerConnection) -> None:
+        protocol = ServerProtocol(self._policy)
+        session = ServerSession(protocol, self.recognizer, self.delta_usage_seconds)
+        work: asyncio.Queue[ServerEvent | None] = asyncio.Queue(maxsize=32)
+        worker = asyncio.create_task(self._work(connection, protocol, session, work))
+        timer = asyncio.get_running_loop().call_later(self.config_timeout, self._time_out, connection, protocol)
+        try:
+            async for frame in connection:
+                if isinstance(frame, str):
+                    protocol.receive_text(frame)
+                else:
+                    protocol.receive_bytes(frame)
+                if protocol.session_id is not None:
+                    timer.cancel()
+                for event in protocol.events_received():
+                    await work.put(event)  # a full queue slows the reader: backpressure on the client
+                await self._transmit(connection, protocol)
+        except ConnectionClosed:
+            pass
+        finally:
+            timer.cancel()
+            if protocol.close_requested:
+                await work.put(None)  # the session ended on purpose: let queued work finish
+            else:
+                worker.cancel()  # the client is gone: nobody is left to read results
+            with contextlib.suppress(asyncio.CancelledError):
+                await worker
+            session.close()
+
+    async def _work(self, connection: ServerConnection, protocol: ServerProtocol,
+                    session: ServerSession, work: asyncio.Queue[ServerEvent | None]) -> None:
+        while (event := await work.get()) is not None:
+            await session.handle(event)
+            await self._transmit(connection, protocol)
+
+    def _time_out(self, connection: ServerConnection, protocol: ServerProtocol) -> None:
+        protocol.config_timed_out()
+        asyncio.ensure_future(self._transmit(connection, protocol))
+
+    @staticmethod
+    async def _transmit(connection: ServerConnection, protocol: ServerProtocol) -> None:
+        with contextlib.suppress(ConnectionClosed):
+            for frame in protocol.data_to_send():
+                await connection.send(frame)
+            if protocol.close_requested:
+                await connection.close()
