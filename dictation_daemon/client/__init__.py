@@ -1,0 +1,1 @@
+"""The ``/transcribe`` client: one session's asyncio shell, errors, pacing and backend selection."""

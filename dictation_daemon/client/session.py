@@ -1,0 +1,200 @@
+"""One ``/transcribe`` session over a WebSocket: the asyncio shell around :class:`ClientProtocol`.
+
+The shell only moves frames; every rule (config first, audio held until ``CONFIG_ACCEPTED``, 64000-byte
+frames) lives in the protocol core. Audio handed to :meth:`TranscribeSession.send_audio` before the
+server accepted the config is queued and sent on acceptance, never dropped: the session can be opened
+while the user already speaks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Mapping
+
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+
+from ..audio.encoding import AudioEncoder, Pcm16Encoder
+from ..protocol.client import ClientProtocol, ClientState
+from ..protocol.messages import (
+    CONFIG_REFUSALS,
+    ConfigAccepted,
+    Ended,
+    ErrorMessage,
+    Flushed,
+    ProtocolError,
+    ServerMessage,
+    TranscribeConfig,
+    Usage,
+)
+from .errors import REFUSAL_ERRORS, ConnectionLostError, ServerError, SessionError
+
+logger = logging.getLogger(__name__)
+
+
+class TranscribeSession:
+    """A live session. Create it with :meth:`open`; results come from :meth:`events`."""
+
+    def __init__(self, connection: ClientConnection, protocol: ClientProtocol, encoder: AudioEncoder) -> None:
+        self._connection = connection
+        self._protocol = protocol
+        self._encoder = encoder
+        loop = asyncio.get_running_loop()
+        self._accepted: asyncio.Future[ConfigAccepted] = loop.create_future()
+        self._ended: asyncio.Future[Usage | None] = loop.create_future()
+        self._flushes: collections.deque[asyncio.Future[None]] = collections.deque()
+        self._events: asyncio.Queue[ServerMessage | None] = asyncio.Queue()
+        self._usage: Usage | None = None
+        self._error: SessionError | None = None
+        self._send_lock = asyncio.Lock()
+        self._reader = asyncio.create_task(self._read())
+
+    @classmethod
+    async def open(
+        cls,
+        url: str,
+        config: TranscribeConfig,
+        *,
+        encoder: AudioEncoder | None = None,
+        headers: Mapping[str, str] | None = None,
+        open_timeout: float = 10.0,
+    ) -> TranscribeSession:
+        """Connects and sends the config; does not wait for acceptance (see :meth:`wait_accepted`)."""
+        encoder = encoder or Pcm16Encoder()
+        if config.audio_format is None:
+            config = config.model_copy(update={"audio_format": encoder.mime})
+        try:
+            connection = await connect(url, additional_headers=headers, open_timeout=open_timeout, max_size=1 << 22)
+        except InvalidStatus as exc:
+            raise ConnectionLostError(f"the server refused the connection: HTTP {exc.response.status_code}") from None
+        except (OSError, TimeoutError) as exc:
+            raise ConnectionLostError(f"cannot connect: {exc or type(exc).__name__}") from None
+        session = cls(connection, ClientProtocol(config), encoder)
+        await session._transmit()
+        return session
+
+    @property
+    def session_id(self) -> str | None:
+        return self._protocol.session_id
+
+    @property
+    def is_open(self) -> bool:
+        return self._protocol.state in (ClientState.AWAITING_ACCEPTANCE, ClientState.STREAMING)
+
+    async def wait_accepted(self, timeout: float = 15.0) -> ConfigAccepted:
+        """Waits for ``CONFIG_ACCEPTED``; raises a :class:`ConfigRefused` subclass with the server's reason."""
+        return await asyncio.wait_for(asyncio.shield(self._accepted), timeout)
+
+    async def send_audio(self, pcm16: bytes) -> None:
+        """Encodes and sends 16 kHz mono PCM16 (queued until the config is accepted)."""
+        self._raise_if_failed()
+        self._protocol.send_audio(self._encoder.encode(pcm16))
+        await self._transmit()
+
+    async def flush(self, timeout: float = 60.0) -> None:
+        """Returns once the server sent every result for the audio so far (``flushed``)."""
+        self._raise_if_failed()
+        done = asyncio.get_running_loop().create_future()
+        self._flushes.append(done)
+        self._protocol.send_flush()
+        await self._transmit()
+        await asyncio.wait_for(done, timeout)
+
+    async def end(self, timeout: float = 60.0) -> Usage | None:
+        """Ends the stream; returns the ``usage`` the server reported once ``ended`` arrives."""
+        self._raise_if_failed()
+        self._protocol.send_audio(self._encoder.close())
+        self._protocol.send_end()
+        await self._transmit()
+        return await asyncio.wait_for(asyncio.shield(self._ended), timeout)
+
+    async def events(self) -> AsyncIterator[ServerMessage]:
+        """Every server message in arrival order, until the session is over."""
+        while (message := await self._events.get()) is not None:
+            yield message
+
+    async def close(self) -> None:
+        """Closes the socket without ending the stream (the server discards what is pending)."""
+        await self._connection.close()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._reader
+
+    async def __aenter__(self) -> TranscribeSession:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    # --- internals ------------------------------------------------------------------------------
+
+    async def _transmit(self) -> None:
+        async with self._send_lock:
+            for frame in self._protocol.data_to_send():
+                try:
+                    await self._connection.send(frame)
+                except ConnectionClosed:
+                    return  # the reader notices the close and fails whatever waits
+
+    async def _read(self) -> None:
+        try:
+            async for frame in self._connection:
+                if isinstance(frame, bytes):
+                    continue
+                try:
+                    self._protocol.receive_text(frame)
+                except ProtocolError as exc:
+                    logger.warning("ignored an unreadable server frame: %s", exc)
+                    continue
+                for message in self._protocol.events_received():
+                    self._dispatch(message)
+                await self._transmit()
+        except ConnectionClosed:
+            pass
+        finally:
+            self._protocol.connection_lost()
+            self._fail_waiters(self._error or ConnectionLostError("the connection closed before the session ended"))
+            self._events.put_nowait(None)
+
+    def _dispatch(self, message: ServerMessage) -> None:
+        if isinstance(message, ConfigAccepted):
+            _resolve(self._accepted, message)
+        elif isinstance(message, CONFIG_REFUSALS):
+            self._error = REFUSAL_ERRORS[type(message)](message, message.reason)
+            _fail(self._accepted, self._error)
+        elif isinstance(message, Flushed):
+            if self._flushes:
+                _resolve(self._flushes.popleft(), None)
+        elif isinstance(message, Usage):
+            self._usage = message
+        elif isinstance(message, ErrorMessage):
+            self._error = ServerError(message.error)
+            logger.warning("server error: %s", self._error)
+        elif isinstance(message, Ended):
+            _resolve(self._ended, self._usage)
+        self._events.put_nowait(message)
+
+    def _fail_waiters(self, error: SessionError) -> None:
+        _fail(self._accepted, error)
+        _fail(self._ended, error)
+        while self._flushes:
+            _fail(self._flushes.popleft(), error)
+
+    def _raise_if_failed(self) -> None:
+        if self._accepted.done() and self._accepted.exception() is not None:
+            raise self._accepted.exception()  # type: ignore[misc]
+        if not self.is_open:
+            raise self._error or ConnectionLostError("the session is over")
+
+
+def _resolve(future: asyncio.Future, value: object) -> None:
+    if not future.done():
+        future.set_result(value)
+
+
+def _fail(future: asyncio.Future, error: BaseException) -> None:
+    if not future.done():
+        future.set_exception(error)
+        future.exception()  # marks it retrieved: nobody may be waiting, and that is fine
