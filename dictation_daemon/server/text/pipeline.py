@@ -1,0 +1,81 @@
+"""From recognised segments to the ``transcript`` and ``command`` data of one session.
+
+Interim segments pass through untouched (spec §3). A final goes through, in order: command detection
+and removal, punctuation per the session's mode, formatting, capitalisation, replacements. A command
+splits the final: the text before it, the command, the text after it, in spoken order, so that a client
+inserts, runs the command, then inserts the rest. Times inside a segment are estimated from word
+positions, the engine giving none per word.
+
+The pipeline keeps one piece of state: the trailing words of the last final that may be the start of a
+command phrase (see :mod:`.commands`). They are decided with the next final, or released by
+:meth:`TextPipeline.flush`.
+"""
+
+from __future__ import annotations
+
+from ...protocol.messages import CommandData, TranscribeConfig, TranscriptData
+from ..recognizer import RecognizedSegment
+from .commands import compile_phrases, find_commands, held_from
+from .formatting import FormatContext, format_tokens
+from .layout import capitalise, join
+from .punctuation import punctuate
+from .replacements import apply_replacements, compile_replacements
+from .words import HeardWord, raw_text, split_words
+
+Output = TranscriptData | CommandData
+
+
+class TextPipeline:
+    """Turns one session's segments into wire data, following its configuration."""
+
+    def __init__(self, config: TranscribeConfig) -> None:
+        self._mode = config.punctuation_mode
+        self._phrases = compile_phrases(config.commands or [])
+        self._format = FormatContext.for_language(config.effective_formatting, config.primary_language)
+        self._replacements = compile_replacements(config.replacements or [])
+        self._held: list[HeardWord] = []
+
+    def process(self, segment: RecognizedSegment) -> list[Output]:
+        """What to send for one segment; may hold back the last words of a final (see module doc)."""
+        if not segment.is_final:
+            words = segment.words.strip()
+            if not words:
+                return []
+            return [TranscriptData(text=words, raw_transcript_text=words, start=segment.start,
+                                   end=segment.end, is_final=False)]
+        words = self._held + split_words(segment.words, segment.start, segment.end)
+        self._held = []
+        return self._finals(words, hold=True)
+
+    def flush(self) -> list[Output]:
+        """Releases any held-back words, as text or as a command: called on ``flush`` and ``end``."""
+        words, self._held = self._held, []
+        return self._finals(words, hold=False)
+
+    def _finals(self, words: list[HeardWord], *, hold: bool) -> list[Output]:
+        keys = [word.key for word in words]
+        matches = find_commands(self._phrases, keys)
+        cut = held_from(self._phrases, keys, matches) if hold else len(words)
+        self._held = words[cut:]
+        output: list[Output] = []
+        position = 0
+        for match in matches:
+            if match.end > cut:
+                break
+            output.extend(self._transcript(words[position : match.start]))
+            spoken = words[match.start : match.end]
+            output.append(CommandData(id=match.command_id, variables=match.variables,
+                                      raw_transcript_text=raw_text(spoken),
+                                      start=spoken[0].start, end=spoken[-1].end))
+            position = match.end
+        output.extend(self._transcript(words[position:cut]))
+        return output
+
+    def _transcript(self, words: list[HeardWord]) -> list[Output]:
+        if not words:
+            return []
+        tokens = punctuate(words, self._mode)
+        tokens = capitalise(format_tokens(tokens, self._format))
+        text = apply_replacements(join(tokens), self._replacements)
+        return [TranscriptData(text=text, raw_transcript_text=raw_text(words), start=words[0].start,
+                               end=words[-1].end, is_final=True)]
