@@ -1,7 +1,7 @@
 """Capitalisation and spacing: the last step from tokens to the ``text`` of a final.
 
 Capitalisation: a word after a sentence end (. ! ?) or a paragraph break is capitalised, looking past
-line breaks, quotes and brackets in between. The first word of a final is *not* capitalised here: only
+any marks in between (a line break, a quote, a bracket, a list dash). The first word of a final is *not* capitalised here: only
 the client knows whether the cursor sits at the start of a sentence (spec §8). "I" and its contractions
 are always capitalised. Nothing is lower-cased here (see :mod:`.words` for the model's capitals).
 

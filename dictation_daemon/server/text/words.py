@@ -35,7 +35,7 @@ _PIECE = re.compile(
     re.IGNORECASE,
 )
 _GLUED = re.compile(r"(\d+(?:[.:]\d+)?)([^\W\d_]+)")
-_SENTENCE_END = re.compile(r"[.!?…]")
+_SENTENCE_END = re.compile(r"(?<!\.)\.(?!\.)|[!?]")
 _SYMBOL_WORDS = {"%": "percent", "°c": "degrees celsius", "°f": "degrees fahrenheit", "°": "degrees"}
 
 
@@ -132,7 +132,7 @@ def _lower_model_sentence_starts(drafts: list[list[str]]) -> None:
         word = draft[0]
         if at_sentence_start and _only_initial_capital(word):
             draft[0] = word.lower()
-        at_sentence_start = bool(_SENTENCE_END.search(draft[3]))
+        at_sentence_start = bool(_SENTENCE_END.search(draft[3]))  # an ellipsis ends no sentence
 
 
 def _only_initial_capital(word: str) -> bool:
