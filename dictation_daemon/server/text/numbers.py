@@ -10,7 +10,7 @@ Writing needs the opposite direction, which ``text2num`` does not offer, hence :
 with ``as_dictated`` a number the model wrote as digits is written back as the words that were said.
 
 Two common words are not numbers in their usual senses: "one" after a determiner ("no one", "the one
-on the left") and "second" after "a", "per", "one" or a number ("wait a second", "one second").
+on the left") and "second" after "a", "per", "one" or a cardinal number ("wait a second", "one second").
 """
 
 from __future__ import annotations
@@ -203,7 +203,8 @@ def _not_a_number(tokens: list[Token], position: int) -> bool:
         next_is_number = isinstance(following, Word) and _read(following.key) is not None
         return previous_key in _PRONOUN_ONE_AFTER and not next_is_number
     if key == "second":
-        return previous_key in _TIME_SECOND_AFTER or (previous is not None and _read(previous_key) is not None)
+        previous_reading = _read(previous_key) if previous_key else None
+        return previous_key in _TIME_SECOND_AFTER or (previous_reading is not None and not previous_reading[1])
     return False
 
 
