@@ -172,7 +172,12 @@ def _proper_prefix(elements: Sequence[Element], keys: Sequence[str], position: i
         )
     if not rest:
         return False
-    return any(_proper_prefix(rest, keys, stop) for stop in range(position + 1, len(keys) + 1))
+    for stop in range(position + 1, len(keys) + 1):
+        if _proper_prefix(rest, keys, stop):
+            return True
+        if next(_ends(rest, keys, stop, None), None) is not None:
+            return False  # the wildcard ends at its first literal: the phrase is complete
+    return False
 
 
 def _strip(text: str) -> str:

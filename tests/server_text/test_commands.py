@@ -1,0 +1,192 @@
+"""Voice commands (spec §4): matching, removal from text, spoken order, and phrases split by a pause."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dictation_daemon.protocol.messages import CommandData, TranscriptData
+
+from .helpers import final, pipeline, run
+
+COMMANDS: list[dict[str, Any]] = [
+    {"id": "next_section", "phrases": ["next section"]},
+    {"id": "next_section_end", "phrases": ["next section end"]},
+    {
+        "id": "go_to_section",
+        "phrases": ["go to {section} section"],
+        "variables": [{"key": "section", "type": "enum", "enum": ["assessment", "Physical Exam", "plan"]}],
+    },
+    {
+        "id": "insert_template",
+        "phrases": ["insert template {name} now"],
+        "variables": [{"key": "name", "type": "wildcard"}],
+    },
+    {"id": "note", "phrases": ["write note {text}"], "variables": [{"key": "text", "type": "wildcard"}]},
+    {"id": "delete", "phrases": ["delete that", "scratch that"]},
+]
+
+
+def commands_pipeline(**configuration: Any):  # type: ignore[no-untyped-def]
+    return pipeline(commands=COMMANDS, spokenPunctuation=True, **configuration)
+
+
+def shape(output: list[TranscriptData | CommandData]) -> list[tuple[str, ...]]:
+    """Each item as ("text", text) or ("command", id, variables...), for compact assertions."""
+    shaped: list[tuple[str, ...]] = []
+    for item in output:
+        if isinstance(item, CommandData):
+            shaped.append(("command", item.id, *sorted((item.variables or {}).items())))  # type: ignore[arg-type]
+        else:
+            shaped.append(("text", item.text))
+    return shaped
+
+
+def test_a_command_inside_a_sentence_splits_the_text_in_spoken_order() -> None:
+    output = run(commands_pipeline(), "Patient is stable period Next section. Heart sounds normal.")
+    assert shape(output) == [
+        ("text", "patient is stable."), ("command", "next_section"), ("text", "heart sounds normal"),
+    ]
+    command = output[1]
+    assert isinstance(command, CommandData)
+    assert command.raw_transcript_text == "next section"
+    assert command.variables is None
+    assert 0.0 < command.start < command.end < 2.0
+
+
+def test_times_are_interpolated_by_word_position() -> None:
+    output = commands_pipeline().process(final("one two delete that", 10.0, 14.0))
+    assert [(item.start, item.end) for item in output] == [(10.0, 12.0), (12.0, 14.0)]
+
+
+def test_a_phrase_inside_other_words_does_not_fire() -> None:
+    assert shape(run(commands_pipeline(), "The next sectional view.")) == [("text", "the next sectional view")]
+    assert shape(run(commands_pipeline(), "Go to the plan section.")) == [("text", "go to the plan section")]
+
+
+def test_case_and_model_punctuation_do_not_matter() -> None:
+    assert shape(run(commands_pipeline(), "Next, Section!")) == [("command", "next_section")]
+    assert shape(run(commands_pipeline(), "NEXT SECTION.")) == [("command", "next_section")]
+
+
+def test_enum_variable_reports_the_configured_value() -> None:
+    output = run(commands_pipeline(), "Go to assessment section.")
+    assert shape(output) == [("command", "go_to_section", ("section", "assessment"))]
+    assert output[0].raw_transcript_text == "go to assessment section"
+
+
+def test_multi_word_enum_value() -> None:
+    output = run(commands_pipeline(), "go to physical exam section, lungs clear")
+    assert shape(output) == [("command", "go_to_section", ("section", "Physical Exam")), ("text", "lungs clear")]
+
+
+def test_enum_value_not_in_the_list_does_not_fire() -> None:
+    assert shape(run(commands_pipeline(), "go to history section")) == [("text", "go to history section")]
+
+
+def test_wildcard_takes_the_words_up_to_the_next_literal() -> None:
+    output = run(commands_pipeline(), "Insert template chest pain now. Done now.")
+    assert shape(output) == [
+        ("command", "insert_template", ("name", "chest pain")), ("text", "done now"),
+    ]
+
+
+def test_wildcard_at_the_end_takes_the_rest_of_the_segment() -> None:
+    output = run(commands_pipeline(), "Write note call the family.")
+    assert shape(output) == [("command", "note", ("text", "call the family"))]
+
+
+def test_wildcard_at_the_end_stops_where_another_command_begins() -> None:
+    output = run(commands_pipeline(), "write note call the family next section lungs clear")
+    assert shape(output) == [
+        ("command", "note", ("text", "call the family")), ("command", "next_section"), ("text", "lungs clear"),
+    ]
+
+
+def test_longest_match_wins() -> None:
+    assert shape(run(commands_pipeline(), "next section end please")) == [
+        ("command", "next_section_end"), ("text", "please"),
+    ]
+
+
+def test_every_phrase_of_a_command_fires() -> None:
+    assert shape(run(commands_pipeline(), "scratch that delete that")) == [("command", "delete"), ("command", "delete")]
+
+
+def test_a_phrase_split_across_two_finals_still_fires() -> None:
+    text_pipeline = commands_pipeline()
+    first = text_pipeline.process(final("Heart sounds normal, go to", 0.0, 2.0))
+    assert shape(first) == [("text", "heart sounds normal")]
+    assert first[0].raw_transcript_text == "heart sounds normal"
+    second = text_pipeline.process(final("Plan section. Follow up in 2 weeks.", 2.0, 4.0))
+    assert shape(second) == [("command", "go_to_section", ("section", "plan")), ("text", "follow up in two weeks")]
+    command = second[0]
+    assert isinstance(command, CommandData)
+    assert command.raw_transcript_text == "go to plan section"
+    assert command.start < 2.0 < command.end
+    assert text_pipeline.flush() == []
+
+
+def test_held_words_that_do_not_become_a_phrase_join_the_next_text() -> None:
+    text_pipeline = commands_pipeline()
+    assert shape(text_pipeline.process(final("Then go to", 0.0, 2.0))) == [("text", "then")]
+    second = text_pipeline.process(final("The pharmacy.", 2.0, 4.0))
+    assert shape(second) == [("text", "go to the pharmacy")]
+    assert second[0].raw_transcript_text == "go to the pharmacy"
+    assert second[0].start < 2.0
+
+
+def test_held_words_are_released_at_flush() -> None:
+    text_pipeline = commands_pipeline()
+    assert shape(text_pipeline.process(final("Lungs clear next", 0.0, 2.0))) == [("text", "lungs clear")]
+    released = text_pipeline.flush()
+    assert shape(released) == [("text", "next")]
+    assert released[0].is_final
+    assert text_pipeline.flush() == []
+
+
+def test_a_complete_match_that_may_grow_is_held_until_the_next_final() -> None:
+    text_pipeline = commands_pipeline()
+    assert text_pipeline.process(final("next section", 0.0, 2.0)) == []
+    assert shape(text_pipeline.process(final("end", 2.0, 3.0))) == [("command", "next_section_end")]
+    assert commands_pipeline().process(final("next section", 0.0, 2.0)) == []
+    text_pipeline = commands_pipeline()
+    text_pipeline.process(final("next section", 0.0, 2.0))
+    assert shape(text_pipeline.flush()) == [("command", "next_section")]
+
+
+def test_only_prefix_words_are_held() -> None:
+    output = commands_pipeline().process(final("Lungs clear bilaterally.", 0.0, 2.0))
+    assert shape(output) == [("text", "lungs clear bilaterally")]
+
+
+def test_a_mid_phrase_wildcard_holds_until_its_literal_arrives() -> None:
+    text_pipeline = commands_pipeline()
+    assert text_pipeline.process(final("insert template chest", 0.0, 2.0)) == []
+    assert shape(text_pipeline.process(final("pain now", 2.0, 3.0))) == [
+        ("command", "insert_template", ("name", "chest pain")),
+    ]
+
+
+def test_interims_do_not_disturb_held_words() -> None:
+    text_pipeline = commands_pipeline()
+    text_pipeline.process(final("go to", 0.0, 1.0))
+    interim = text_pipeline.process(type(final(""))("Plan", 1.0, 1.5, False))
+    assert shape(interim) == [("text", "Plan")]
+    assert shape(text_pipeline.process(final("plan section", 1.0, 2.0))) == [
+        ("command", "go_to_section", ("section", "plan")),
+    ]
+
+
+def test_commands_are_found_before_spoken_punctuation_and_formatting() -> None:
+    configuration = {"commands": [{"id": "dose", "phrases": ["set dose {amount} done"],
+                                   "variables": [{"key": "amount", "type": "wildcard"}]}]}
+    output = run(pipeline(spokenPunctuation=True, **configuration), "Set dose five milligrams period done.")
+    assert shape(output) == [("command", "dose", ("amount", "five milligrams period"))]
+
+
+def test_no_commands_configured() -> None:
+    assert shape(run(pipeline(), "next section")) == [("text", "next section")]
+
+
+def test_empty_final_gives_nothing() -> None:
+    assert commands_pipeline().process(final("", 0.0, 1.0)) == []
