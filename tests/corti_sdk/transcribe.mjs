@@ -1,39 +1,55 @@
 // Dictates an audio file to a /transcribe server through Corti's JavaScript SDK (@corti/sdk).
 //
-//   node transcribe.mjs <ws://host:port/audio-bridge/v2/transcribe> <audio file> [audioFormat] [chunk bytes]
+//   node transcribe.mjs <ws://host:port/audio-bridge/v2/transcribe> <audio file>
+//       [--audio-format MIME] [--chunk-bytes N] [--headers-as-protocols]
 //
 // Sends the file in 250 ms chunks at real-time pace. A WAV file's chunk size comes from its header;
-// for compressed audio pass the bytes per 250 ms (without audioFormat the server sniffs the container).
+// for compressed audio pass the bytes per 250 ms. Without --audio-format the server sniffs the container.
+// --headers-as-protocols turns on the SDK's encodeHeadersAsWsProtocols (headers sent as subprotocols).
+//
 // Prints every message the SDK hands over as one JSON line on stdout; exits non-zero on any
 // failure or timeout. Diagnostics go to stderr.
 
 import { readFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
 import { CortiClient } from "@corti/sdk";
 
 const CHUNK_SECONDS = 0.25;
 const STEP_TIMEOUT_MS = 15000;
-const [url, audioPath, audioFormat, chunkArg] = process.argv.slice(2);
-if (!url || !audioPath) {
-    fail("usage: node transcribe.mjs <server url> <audio file> [audioFormat] [chunk bytes]");
-}
 
 function fail(reason) {
     process.stderr.write(`transcribe.mjs: ${reason}\n`);
     process.exit(1);
 }
 
+let args;
+try {
+    args = parseArgs({
+        allowPositionals: true,
+        options: {
+            "audio-format": { type: "string" },
+            "chunk-bytes": { type: "string" },
+            "headers-as-protocols": { type: "boolean", default: false },
+        },
+    });
+} catch (error) {
+    fail(error.message);
+}
+const [url, audioPath] = args.positionals;
+const { "audio-format": audioFormat, "chunk-bytes": chunkArg } = args.values;
+if (!url || !audioPath) fail("usage: node transcribe.mjs <server url> <audio file> [options]");
+
 // The SDK joins "/transcribe" onto the environment's `wss` URL, so pass the server URL minus that.
 // The HTTP URLs are required by the type but unused: a bearer token needs no login round trip.
 const wss = new URL(url);
-if (!wss.pathname.endsWith("/transcribe")) {
-    fail(`expected a URL ending in /transcribe, got ${url}`);
-}
+if (!wss.pathname.endsWith("/transcribe")) fail(`expected a URL ending in /transcribe, got ${url}`);
 wss.pathname = wss.pathname.slice(0, -"/transcribe".length);
 const http = `http://${wss.host}`;
 const client = new CortiClient({
     environment: { wss: wss.toString(), base: `${http}/v2`, login: `${http}/realms`, agents: http },
     tenantName: "base",
     auth: { accessToken: "local-test-token" },
+    encodeHeadersAsWsProtocols: args.values["headers-as-protocols"],
 });
 
 const audio = await readFile(audioPath);
@@ -66,9 +82,12 @@ socket.on("message", (message) => {
 });
 socket.on("error", (error) => fail(`socket error: ${error.message}`));
 socket.on("close", (event) => {
-    if (!received.some((message) => message.type === "ended")) {
-        fail(`socket closed (code ${event.code}) before "ended"`);
-    }
+    // On a failed handshake the SDK reports the close before the error: give the error its turn.
+    setImmediate(() => {
+        if (!received.some((message) => message.type === "ended")) {
+            fail(`socket closed (code ${event.code}) before "ended"`);
+        }
+    });
 });
 
 function waitFor(type) {
