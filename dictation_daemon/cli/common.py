@@ -1,0 +1,59 @@
+"""What several subcommands share: loading the configuration and setting up logging."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from ..config import ConfigError, DaemonConfig, load_config
+
+
+class UsageError(Exception):
+    """A problem the user can fix; printed as one line, never as a traceback."""
+
+
+def add_config_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", type=Path, metavar="FILE",
+                        help="YAML configuration (default: the per-user config file, if it exists)")
+
+
+def load_or_exit(path: Path | None) -> DaemonConfig:
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+
+
+class _JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {"time": self.formatTime(record), "level": record.levelname, "logger": record.name,
+                 "message": record.getMessage()}
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry)
+
+
+def setup_logging(config: DaemonConfig, verbose: bool = False) -> None:
+    """Logs to stderr (journald under systemd). Dictated text is only ever logged at DEBUG."""
+    handler = logging.StreamHandler(sys.stderr)
+    if config.logging.format == "json":
+        handler.setFormatter(_JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel("DEBUG" if verbose else config.logging.level)
+    for noisy in ("websockets", "httpx", "httpcore", "faster_whisper"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def run_guarded(function, arguments: argparse.Namespace) -> int:
+    """Runs a subcommand, turning the errors a user can fix into one line on stderr and exit code 2."""
+    try:
+        return int(function(arguments) or 0)
+    except UsageError as exc:
+        print(f"dictation-daemon: {exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,87 @@
+"""``dictation-daemon transcribe FILE``: streams an audio file through a session and prints the text."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+
+from ..audio.decoding import AudioDecodeError
+from ..audio.files import read_pcm16
+from ..client.backend import open_backend
+from ..client.errors import SessionError
+from ..client.session import TranscribeSession
+from ..client.streaming import BYTES_PER_SECOND, stream_pcm
+from ..corti.auth import AuthError
+from ..insertion.rules import join
+from ..protocol.messages import Transcript
+from .common import UsageError, add_config_argument, load_or_exit, run_guarded, setup_logging
+from .progress import ProgressBar
+
+PROGRESS_MIN_SECONDS = 3.0
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("transcribe", help="transcribe an audio file (WAV, Ogg, MP3, FLAC, ...)")
+    parser.add_argument("file", type=Path, help="any audio file PyAV can read")
+    add_config_argument(parser)
+    parser.add_argument("--json", action="store_true", help="print every server message as one JSON object per line")
+    parser.add_argument("--backend", choices=("corti", "local"),
+                        help="default: Corti when CORTI_CLIENT_ID/SECRET are set, else the embedded engine")
+    parser.add_argument("--url", help="any /transcribe server, e.g. ws://host:8765/audio-bridge/v2/transcribe")
+    parser.add_argument("--fast", action="store_true",
+                        help="send faster than real time (not allowed for Corti, which needs real-time pace)")
+    parser.add_argument("--verbose", action="store_true", help="debug logging")
+    parser.set_defaults(run=lambda arguments: run_guarded(_transcribe, arguments))
+
+
+def _transcribe(arguments: argparse.Namespace) -> int:
+    config = load_or_exit(arguments.config)
+    setup_logging(config, arguments.verbose)
+    if arguments.url and arguments.backend:
+        raise UsageError("give --url or --backend, not both")
+    try:
+        pcm16 = read_pcm16(arguments.file)
+    except AudioDecodeError as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        return asyncio.run(_stream_file(arguments, config, pcm16))
+    except (SessionError, AuthError, ValueError) as exc:
+        raise UsageError(str(exc)) from None
+
+
+async def _stream_file(arguments: argparse.Namespace, config, pcm16: bytes) -> int:
+    async with open_backend(config, kind=arguments.backend, url=arguments.url) as backend:
+        if arguments.fast and backend.realtime_required:
+            raise UsageError("--fast is only allowed against the local server: Corti needs real-time pace")
+        encoder = backend.encoder()
+        session = await TranscribeSession.open(
+            await backend.session_url(), config.transcription.to_transcribe_config(encoder.mime), encoder=encoder,
+        )
+        async with session:
+            printer = asyncio.create_task(_print_events(session, arguments.json))
+            await session.wait_accepted()
+            seconds = len(pcm16) / BYTES_PER_SECOND
+            progress = ProgressBar(seconds) if sys.stderr.isatty() and seconds > PROGRESS_MIN_SECONDS else None
+            await stream_pcm(session, pcm16, realtime=backend.realtime_required and not arguments.fast,
+                             on_progress=progress.update if progress else None)
+            if progress:
+                progress.done()
+            await session.end(timeout=max(60.0, seconds))
+            text = await printer
+    if not arguments.json:
+        print(text)
+    return 0
+
+
+async def _print_events(session: TranscribeSession, as_json: bool) -> str:
+    """Prints messages as JSON lines when asked; returns the final text as a text field would hold it."""
+    text = ""
+    async for message in session.events():
+        if as_json:
+            print(json.dumps(message.to_wire(), ensure_ascii=False), flush=True)
+        if isinstance(message, Transcript) and message.data.is_final:
+            text += join(text, message.data.text)
+    return text
