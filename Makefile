@@ -13,7 +13,7 @@ RUN_DEBS := libportaudio2 xclip xdotool x11-utils
 TEST_DEBS := $(RUN_DEBS) xvfb pulseaudio pulseaudio-utils festival festvox-us-slt-hts flite espeak-ng \
 	pocketsphinx-testdata sox nginx nodejs
 
-.PHONY: install run test bench debs-run debs-test
+.PHONY: install run test bench debs-run debs-test npm
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,12 @@ debs-run debs-test: debs-%:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
-install: debs-test $(VENV)/.installed
+# Debian ships npm apart from nodejs; NodeSource's nodejs carries its own (and conflicts with Debian's).
+npm: debs-test
+	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends npm >/dev/null; }
+
+install: debs-test npm $(VENV)/.installed
 
 run: debs-run $(VENV)/.installed
 	$(BIN)/dictation-daemon run

@@ -10,7 +10,8 @@ import asyncio
 import contextlib
 import logging
 from http import HTTPStatus
-from urllib.parse import urlsplit
+from collections.abc import Callable
+from urllib.parse import parse_qs, urlsplit
 
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
@@ -33,6 +34,8 @@ class LocalServer:
     """Serves ``/transcribe`` sessions with a shared recognizer.
 
     Use as an async context manager; :attr:`url` is the address to give a client (``port=0`` picks a free one).
+    With ``token_check``, a socket opens only with a bearer token it approves, passed as Corti's clients
+    do: ``token=Bearer%20<token>`` in the query, or an ``Authorization: Bearer <token>`` header.
     """
 
     def __init__(
@@ -42,12 +45,14 @@ class LocalServer:
         port: int = 0,
         config_timeout: float = CONFIG_TIMEOUT_SECONDS,
         delta_usage_seconds: float = 30.0,
+        token_check: Callable[[str], bool] | None = None,
     ) -> None:
         self.recognizer = recognizer
         self.host = host
         self.port = port
         self.config_timeout = config_timeout
         self.delta_usage_seconds = delta_usage_seconds
+        self.token_check = token_check
         self._policy = ServerPolicy(supported_languages=recognizer.supported_languages)
         self._server: Server | None = None
 
@@ -59,7 +64,9 @@ class LocalServer:
     async def start(self) -> None:
         self._server = await serve(
             self._serve_connection, self.host, self.port,
-            process_request=self._check_path, max_size=MAX_FRAME_BYTES,
+            process_request=self._check_request, max_size=MAX_FRAME_BYTES,
+            # Corti's JavaScript SDK can carry its headers as offered subprotocols and insists on one back.
+            select_subprotocol=lambda _connection, offered: offered[0] if offered else None,
         )
         self.port = self._server.sockets[0].getsockname()[1]
         logger.info("local /transcribe server listening on %s", self.url)
@@ -80,9 +87,12 @@ class LocalServer:
     async def __aexit__(self, *exc: object) -> None:
         await self.stop()
 
-    def _check_path(self, connection: ServerConnection, request: Request) -> Response | None:
-        if urlsplit(request.path).path.rstrip("/") != TRANSCRIBE_PATH:
+    def _check_request(self, connection: ServerConnection, request: Request) -> Response | None:
+        target = urlsplit(request.path)
+        if target.path.rstrip("/") != TRANSCRIBE_PATH:
             return connection.respond(HTTPStatus.NOT_FOUND, f"only {TRANSCRIBE_PATH} is served here\n")
+        if self.token_check is not None and not self.token_check(_bearer_token(request, target.query)):
+            return connection.respond(HTTPStatus.UNAUTHORIZED, "a valid bearer token is required\n")
         return None
 
     async def _serve_connection(self, connection: ServerConnection) -> None:
@@ -131,3 +141,10 @@ class LocalServer:
                 await connection.send(frame)
             if protocol.close_requested:
                 await connection.close()
+
+
+def _bearer_token(request: Request, query: str) -> str:
+    """The token of ``token=Bearer <t>`` in the query, else of the Authorization header; empty if none."""
+    credential = (parse_qs(query).get("token") or [request.headers.get("Authorization", "")])[0]
+    scheme, _, token = credential.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""

@@ -130,7 +130,6 @@ def test_sdk_dictates_flushes_and_ends(node: str, tmp_path: Path, container: str
     _check_session(*asyncio.run(_dictate(node, audio, *options)))
 
 
-@pytest.mark.xfail(strict=True, reason="the server selects no subprotocol, which the SDK's ws client refuses")
 def test_sdk_with_headers_as_subprotocols(node: str, tmp_path: Path) -> None:
     """``encodeHeadersAsWsProtocols`` (for gateways that strip headers) offers the headers as subprotocols."""
     audio = tmp_path / "dictation.wav"
