@@ -56,10 +56,7 @@ async def _stream_file(arguments: argparse.Namespace, config, pcm16: bytes) -> i
     async with open_backend(config, kind=arguments.backend, url=arguments.url) as backend:
         if arguments.fast and backend.realtime_required:
             raise UsageError("--fast is only allowed against the local server: Corti needs real-time pace")
-        encoder = backend.encoder()
-        session = await TranscribeSession.open(
-            await backend.session_url(), config.transcription.to_transcribe_config(encoder.mime), encoder=encoder,
-        )
+        session = await backend.open_session(config.transcription.to_transcribe_config())
         async with session:
             printer = asyncio.create_task(_print_events(session, arguments.json))
             await session.wait_accepted()

@@ -14,6 +14,9 @@ from ..audio.encoding import AudioEncoder, make_encoder
 from ..config.model import DaemonConfig
 from ..corti.auth import TokenProvider
 from ..corti.credentials import CortiCredentials
+from ..protocol.messages import TranscribeConfig
+from .errors import SocketRefusedError
+from .session import TranscribeSession
 
 
 @dataclass
@@ -34,6 +37,19 @@ class Backend:
             return self._static_url
         assert self._credentials is not None
         return self._credentials.transcribe_url(await self._tokens.token())
+
+    async def open_session(self, config: TranscribeConfig) -> TranscribeSession:
+        """Opens a session with a fresh encoder; a token the socket refuses is replaced once, then retried."""
+        encoder = self.encoder()
+        config = config.model_copy(update={"audio_format": encoder.mime})
+        url = await self.session_url()
+        try:
+            return await TranscribeSession.open(url, config, encoder=encoder)
+        except SocketRefusedError as refused:
+            if self._tokens is None or refused.status not in (401, 403):
+                raise
+            self._tokens.invalidate()
+            return await TranscribeSession.open(await self.session_url(), config, encoder=encoder)
 
     def encoder(self) -> AudioEncoder:
         return make_encoder(self.encoding)  # type: ignore[arg-type]

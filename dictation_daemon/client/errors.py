@@ -64,4 +64,12 @@ class ServerError(SessionError):
 
 
 class ConnectionLostError(SessionError):
-    """The socket closed before the session ended."""
+    """The socket closed before the session ended, or could not be opened."""
+
+
+class SocketRefusedError(ConnectionLostError):
+    """The server answered the WebSocket handshake with an HTTP error (401: the token was not accepted)."""
+
+    def __init__(self, status: int) -> None:
+        self.status = status
+        super().__init__(f"the server refused the connection: HTTP {status}")

@@ -30,7 +30,7 @@ from ..protocol.messages import (
     TranscribeConfig,
     Usage,
 )
-from .errors import REFUSAL_ERRORS, ConnectionLostError, ServerError, SessionError
+from .errors import REFUSAL_ERRORS, ConnectionLostError, ServerError, SessionError, SocketRefusedError
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ class TranscribeSession:
         try:
             connection = await connect(url, additional_headers=headers, open_timeout=open_timeout, max_size=1 << 22)
         except InvalidStatus as exc:
-            raise ConnectionLostError(f"the server refused the connection: HTTP {exc.response.status_code}") from None
+            raise SocketRefusedError(exc.response.status_code) from None
         except (OSError, TimeoutError) as exc:
             raise ConnectionLostError(f"cannot connect: {exc or type(exc).__name__}") from None
         session = cls(connection, ClientProtocol(config), encoder)
