@@ -7,9 +7,9 @@ Secrets are never part of the file: Corti's client id and secret come from the e
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..protocol.messages import (
     CommandDefinition,
@@ -108,6 +108,134 @@ class LoggingSection(Section):
     format: Literal["text", "json"] = "text"
 
 
+class AudioSection(Section):
+    """The microphone: always open, so an utterance starts with the audio from just before the key press."""
+
+    device: str | int | None = None
+    """An input device name (or part of it) or index, as ``dictation-daemon devices`` lists them; empty is the default."""
+    preroll_ms: Annotated[float, Field(ge=0, le=2000)] = 300
+    """Audio from before the key press that each utterance starts with, so the first word is kept."""
+    tail_ms: Annotated[float, Field(ge=0, le=3000)] = 400
+    """Audio still recorded after the release, so the last word is kept."""
+    cues: bool = False
+    """Beeps at start and stop; they are filtered out of the recording."""
+    cue_volume: Annotated[float, Field(ge=0, le=1)] = 0.3
+
+
+class HotkeysSection(Section):
+    """Global hotkeys (X11). Where they cannot work, the daemon says so and the socket/CLI trigger remains."""
+
+    enabled: bool = True
+    talk: str = "ctrl+alt+space"
+    """The push-to-talk combination."""
+    mode: Literal["hold", "toggle", "auto"] = "hold"
+    """``hold``: dictate while held; ``toggle``: press to start, press to stop; ``auto``: a tap toggles, a hold talks."""
+    cancel: str | None = "ctrl+alt+c"
+    """Discards the utterance being recorded; empty disables it."""
+    paste_last: str | None = "ctrl+alt+v"
+    """Inserts the last dictation again (when it went to the wrong window); empty disables it."""
+    tap_seconds: Annotated[float, Field(gt=0, le=2)] = 0.3
+    """In ``auto`` mode, a press shorter than this is a tap."""
+    repeat_window_seconds: Annotated[float, Field(ge=0, le=0.5)] = 0.05
+    """A release followed by a press of the same key within this time is X11 auto-repeat, not a release."""
+
+    @field_validator("talk", "cancel", "paste_last")
+    @classmethod
+    def _valid_combo(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        from ..hotkeys.combo import ComboError, parse_combo
+
+        try:
+            parse_combo(value)
+        except ComboError as error:
+            raise ValueError(str(error)) from None
+        return value
+
+
+class KeystrokePluginSection(Section):
+    """The ``keystroke`` plugin: types finals into the focused field."""
+
+    interim: bool = False
+    """Also type interim text live, replaced in place as it changes (needs ``transcription.interim_results``)."""
+
+
+class ClipboardPluginSection(Section):
+    """The ``clipboard`` plugin: pastes finals through the clipboard, which is restored afterwards."""
+
+    paste_chord: str = "ctrl+v"
+    terminal_paste_chord: str = "ctrl+shift+v"
+    """Used for windows whose WM_CLASS is in ``terminals``."""
+    terminals: list[str] = Field(default_factory=lambda: list(DEFAULT_TERMINALS))
+    restore_after_seconds: Annotated[float, Field(ge=0, le=10)] = 0.5
+    """The previous clipboard comes back after this delay, and only if it still holds the dictated text."""
+
+
+DEFAULT_TERMINALS = (
+    "xterm", "uxterm", "gnome-terminal", "gnome-terminal-server", "konsole", "alacritty", "kitty",
+    "terminator", "tilix", "xfce4-terminal", "urxvt", "st", "wezterm", "foot",
+)
+
+
+class CommandsPluginSection(Section):
+    """The ``commands`` plugin: what a voice command does in any application.
+
+    Each value is a key chord (``tab``, ``shift+tab``, ``ctrl+z``) or a built-in action written ``@name``:
+    ``@scratch_that`` (take back the last dictated segment), ``@new_line``, ``@new_paragraph``.
+    """
+
+    actions: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_COMMAND_ACTIONS))
+
+
+DEFAULT_COMMAND_ACTIONS = {
+    "next_section": "tab",
+    "previous_section": "shift+tab",
+    "scratch_that": "@scratch_that",
+}
+
+
+class PluginsSection(Section):
+    """Which plugins receive the daemon's events, in order (the first that claims a command handles it).
+
+    Built in: ``keystroke``, ``clipboard`` (use one of the two), ``commands``. Other packages add plugins
+    through the ``dictation_daemon.plugins`` entry point group; their options go under ``options``.
+    """
+
+    enabled: list[str] = Field(default_factory=lambda: ["keystroke", "commands"])
+    keystroke: KeystrokePluginSection = KeystrokePluginSection()
+    clipboard: ClipboardPluginSection = ClipboardPluginSection()
+    commands: CommandsPluginSection = CommandsPluginSection()
+    options: dict[str, dict[str, Any]] = {}
+    """Options of third-party plugins, by plugin name."""
+
+    @field_validator("enabled")
+    @classmethod
+    def _one_inserter(cls, value: list[str]) -> list[str]:
+        if "keystroke" in value and "clipboard" in value:
+            raise ValueError("enable either 'keystroke' or 'clipboard', not both: each would insert the text")
+        if len(set(value)) != len(value):
+            raise ValueError("a plugin is listed twice")
+        return value
+
+
+class HistorySection(Section):
+    """Recent dictations, kept in memory only (never written to disk), for ``paste-last``."""
+
+    size: Annotated[int, Field(ge=0, le=100)] = 10
+    """How many dictations to keep; 0 keeps none."""
+
+
+class RpcSection(Section):
+    """The JSON-RPC 2.0 control socket at ``$XDG_RUNTIME_DIR/dictation-daemon/rpc.sock``, for this user only."""
+
+    enabled: bool = True
+    socket_path: Path | None = None
+    """Empty means the default location above."""
+    max_clients: Annotated[int, Field(ge=1, le=1024)] = 64
+    queue_size: Annotated[int, Field(ge=1, le=100000)] = 1000
+    """Messages waiting for a client; a client that falls further behind is disconnected."""
+
+
 class DaemonConfig(Section):
     """The whole file. Every section is optional; missing ones take their defaults."""
 
@@ -116,3 +244,8 @@ class DaemonConfig(Section):
     engine: EngineSection = EngineSection()
     server: ServerSection = ServerSection()
     logging: LoggingSection = LoggingSection()
+    audio: AudioSection = AudioSection()
+    hotkeys: HotkeysSection = HotkeysSection()
+    plugins: PluginsSection = PluginsSection()
+    history: HistorySection = HistorySection()
+    rpc: RpcSection = RpcSection()

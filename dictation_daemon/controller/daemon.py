@@ -1,0 +1,241 @@
+"""The controller's asyncio shell: carries out :class:`ControllerCore`'s effects with the microphone and session.
+
+Each utterance is a *take*: the microphone's utterance (pre-roll first) streamed into the warm session,
+ended with ``flush``. Results arrive in order, and a take's last result comes before its ``flushed``,
+so the results that arrive belong to the oldest take whose ``flushed`` is still due. A cancelled take
+is flushed too, and what arrives for it is dropped: the session stays warm and nothing of it is inserted.
+A take only starts sending once the take before it has been flushed, so their results never mix.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..capture.cues import Cue, CuePlayer, without_cues
+from ..capture.microphone import Microphone, MicrophoneState
+from ..capture.utterance import MicrophoneFailed, Utterance
+from ..client.errors import SessionError
+from ..protocol.messages import Command, Flushed, ServerMessage, Transcript
+from .events import CommandEvent, EventHub, StateEvent, TranscriptEvent
+from .history import DictationText, History
+from .machine import BeginCapture, ControllerCore, DiscardCapture, Effect, EndCapture, State, StateChanged, Trigger
+from .warm import WarmSession
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class _Take:
+    """One utterance on its way through the session."""
+
+    utterance: Utterance
+    text: DictationText = field(default_factory=DictationText)
+    discard: bool = False
+    sent: asyncio.Event = field(default_factory=asyncio.Event)
+    """Set once the take's audio and its ``flush`` went out (or failed): the next take may send."""
+
+
+class Controller:
+    """Runs dictation: triggers from hotkeys, the socket or the command line; events out through ``events``."""
+
+    def __init__(
+        self,
+        microphone: Microphone,
+        sessions: WarmSession | None = None,
+        *,
+        events: EventHub,
+        history: History,
+        tail_ms: float = 400,
+        cues: CuePlayer | None = None,
+    ) -> None:
+        self._microphone = microphone
+        self._sessions = sessions
+        self._events = events
+        self._history = history
+        self._tail_ms = tail_ms
+        self._cues = cues
+        self._core = ControllerCore()
+        self._takes: collections.deque[_Take] = collections.deque()
+        self._current: _Take | None = None
+        self._last_sent: _Take | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    def attach(self, sessions: WarmSession) -> None:
+        """Sets the session keeper, which needs the controller's callbacks and so is made after it."""
+        self._sessions = sessions
+
+    @property
+    def state(self) -> State:
+        return self._core.state
+
+    @property
+    def error(self) -> str | None:
+        return self._core.error
+
+    @property
+    def history(self) -> History:
+        return self._history
+
+    def trigger(self, trigger: Trigger) -> State:
+        """Start, stop, toggle or cancel; returns the state afterwards."""
+        self._apply(self._core.trigger(trigger))
+        return self._core.state
+
+    def status(self) -> dict[str, Any]:
+        """What ``status`` reports: never any dictated text, only counts and states."""
+        sessions = self._sessions
+        stats = self._microphone.stats
+        device = self._microphone.device
+        return {
+            "state": self._core.state.value,
+            "error": self._core.error,
+            "session": {
+                "ready": bool(sessions and sessions.ready),
+                "refused": sessions.refusal if sessions else None,
+            },
+            "microphone": {
+                "state": self._microphone.state.value,
+                "device": device.describe() if device else "system default input",
+                "error": str(self._microphone.error) if self._microphone.error else None,
+                "overruns": stats.overruns,
+                "drops": stats.drops,
+                "level_dbfs": round(stats.level_dbfs, 1),
+            },
+            "history": len(self._history),
+        }
+
+    # --- callbacks of the warm session -----------------------------------------------------------
+
+    def session_ready(self) -> None:
+        self._apply(self._core.recovered())
+
+    def session_lost(self, reason: str) -> None:
+        """A session closed or could not be opened; takes still waiting for results have lost them."""
+        waiting = bool(self._takes) or self._core.state in (State.LISTENING, State.FINISHING)
+        self._takes.clear()
+        if waiting:
+            self._apply(self._core.failed(reason))
+
+    def session_message(self, message: ServerMessage) -> None:
+        take = self._takes[0] if self._takes else None
+        if isinstance(message, Transcript):
+            if take is not None and take.discard:
+                return
+            data = message.data
+            if data.is_final and take is not None:
+                take.text.add(data.text)
+            logger.debug("transcript (%s): %r", "final" if data.is_final else "interim", data.text)
+            self._events.publish(TranscriptEvent(data.text, data.raw_transcript_text, data.start, data.end, data.is_final))
+        elif isinstance(message, Command):
+            if take is not None and take.discard:
+                return
+            data = message.data
+            logger.debug("command %s", data.id)
+            self._events.publish(CommandEvent(data.id, data.variables, data.raw_transcript_text, data.start, data.end))
+        elif isinstance(message, Flushed):
+            if take is None:
+                return
+            self._takes.popleft()
+            if not take.discard:
+                self._history.add(take.text.text)
+            self._apply(self._core.finished())
+
+    # --- effects -------------------------------------------------------------------------------------
+
+    def _apply(self, effects: list[Effect]) -> None:
+        for effect in effects:
+            if isinstance(effect, StateChanged):
+                self._announce(effect)
+            elif isinstance(effect, BeginCapture):
+                self._begin()
+            elif isinstance(effect, EndCapture):
+                self._microphone.stop_utterance(self._tail_ms)
+            elif isinstance(effect, DiscardCapture):
+                self._discard()
+
+    def _announce(self, change: StateChanged) -> None:
+        if change.current is State.ERROR:
+            logger.warning("dictation error: %s", change.reason)
+        else:
+            logger.info("state: %s", change.current.value)
+        if self._cues is not None and change.current is State.LISTENING:
+            self._spawn(self._cues.play(Cue.START))
+        elif self._cues is not None and change.previous is State.LISTENING and change.current is State.FINISHING:
+            self._spawn(self._cues.play(Cue.STOP))
+        self._events.publish(StateEvent(change.current, change.previous, change.reason))
+
+    def _begin(self) -> None:
+        try:
+            if self._microphone.state is not MicrophoneState.RUNNING:
+                self._microphone.open()
+            utterance = self._microphone.start_utterance()
+        except (MicrophoneFailed, LookupError, OSError) as error:
+            self._apply(self._core.failed(f"the microphone cannot record: {error}"))
+            return
+        take = _Take(utterance)
+        previous, self._last_sent = self._last_sent, take
+        self._current = take
+        self._takes.append(take)
+        self._spawn(self._stream(take, previous))
+
+    def _discard(self) -> None:
+        take = self._current
+        if take is None:
+            return
+        take.discard = True
+        if take.utterance.outcome is None:
+            self._microphone.cancel_utterance()
+
+    async def _stream(self, take: _Take, previous: _Take | None) -> None:
+        """Sends the take's audio and its flush; results come back through :meth:`session_message`."""
+        try:
+            if previous is not None:
+                await previous.sent.wait()
+            assert self._sessions is not None
+            session = await self._sessions.session()
+            async for chunk in self._audio(take.utterance):
+                await session.send_audio(chunk)
+            take.sent.set()
+            await session.flush()
+        except MicrophoneFailed as error:
+            self._fail(take, f"the microphone failed: {error}")
+            await self._flush_discarded(take)
+        except (SessionError, TimeoutError, OSError) as error:
+            self._fail(take, f"the transcription session failed: {error or type(error).__name__}")
+        finally:
+            take.sent.set()
+            if self._current is take and take.utterance.outcome is not None:
+                self._current = None
+
+    async def _flush_discarded(self, take: _Take) -> None:
+        assert self._sessions is not None
+        try:
+            await (await self._sessions.session()).flush()
+        except (SessionError, TimeoutError, OSError):
+            if take in self._takes:
+                self._takes.remove(take)
+
+    def _fail(self, take: _Take, reason: str) -> None:
+        take.discard = True
+        if take is self._current:
+            self._apply(self._core.failed(reason))
+
+    def _audio(self, utterance: Utterance) -> AsyncIterator[bytes]:
+        return without_cues(utterance) if self._cues is not None else utterance
+
+    def _spawn(self, coroutine: Any) -> None:
+        task = asyncio.create_task(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def close(self) -> None:
+        """Discards what is recording and waits for the work in flight."""
+        self._apply(self._core.trigger(Trigger.CANCEL))
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)

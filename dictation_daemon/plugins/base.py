@@ -1,0 +1,85 @@
+"""The plugin interface: a plugin receives state, transcript and command events, in the order they happened.
+
+A plugin is a class with a ``name`` and a :meth:`Plugin.create` factory, published by its package in the
+entry point group ``dictation_daemon.plugins`` and switched on by listing its name in ``plugins.enabled``.
+Events reach the enabled plugins in the configured order, one event at a time: a plugin that types text
+can take its time, and the next event waits for it, so text, a Tab and more text land in that order.
+
+A plugin *claims* a transcript or command by returning ``True``: plugins after it do not receive it.
+That is how a command goes to exactly one handler, and how a plugin that takes text elsewhere (an editor
+holding the target) keeps it from also being typed into the focused window.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar, Protocol
+
+from ..config.model import DaemonConfig
+from ..controller.events import CommandEvent, StateEvent, TranscriptEvent
+from ..insertion.chords import Chord
+
+
+class PluginUnavailable(RuntimeError):
+    """A plugin cannot work in this session (no display, a missing tool); the message says why."""
+
+
+class Inserter(Protocol):
+    """What an inserting plugin offers others (the commands plugin): text, take-backs and keys at the cursor."""
+
+    async def insert(self, text: str) -> None:
+        """Inserts text as dictation, with spacing and capitals at the join."""
+
+    async def scratch_that(self) -> None:
+        """Takes back the last inserted segment."""
+
+    async def press_chord(self, chord: Chord) -> None:
+        """Presses a key chord; the cursor may be in another field afterwards."""
+
+
+@dataclass
+class PluginContext:
+    """What all plugins share: the configuration and the services one plugin offers the others.
+
+    ``inserter`` is set by the plugin that inserts text (keystroke or clipboard) when it starts, so plugins
+    enabled after it can insert or press keys through it.
+    """
+
+    config: DaemonConfig
+    inserter: Inserter | None = None
+
+
+class Plugin:
+    """Base class of plugins. Every hook has a harmless default, so a plugin overrides only what it uses."""
+
+    name: ClassVar[str]
+
+    @classmethod
+    def create(cls, context: PluginContext, options: Mapping[str, Any]) -> Plugin:
+        """Builds the plugin; ``options`` come from ``plugins.options.<name>`` in the configuration.
+
+        Raise :class:`PluginUnavailable` if it cannot work here, ``ValueError`` for bad options.
+        """
+        return cls()
+
+    async def start(self) -> None:
+        """Called once before the first event; may raise :class:`PluginUnavailable`."""
+
+    async def stop(self) -> None:
+        """Called once when the daemon stops."""
+
+    async def on_state(self, event: StateEvent) -> None:
+        """Every state change (all plugins receive it)."""
+
+    async def on_transcript(self, event: TranscriptEvent) -> bool:
+        """An interim or final segment; return ``True`` to claim it (later plugins do not get it)."""
+        return False
+
+    async def on_command(self, event: CommandEvent) -> bool:
+        """A voice command; return ``True`` if this plugin handled it (later plugins do not get it)."""
+        return False
+
+    async def on_paste(self, text: str) -> bool:
+        """Insert a previous dictation again (``paste-last``); return ``True`` if this plugin inserted it."""
+        return False

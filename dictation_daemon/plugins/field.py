@@ -1,0 +1,132 @@
+"""The daemon's picture of the field it types into, and the edits that keep the field matching it.
+
+The daemon cannot read other applications' fields, so it remembers what it inserted since focus last
+moved (an :class:`~dictation_daemon.insertion.rules.FieldText`) and lets the insertion rules decide
+spacing and capitals from that. The picture starts afresh when the focused window changes or after a
+key chord that may move the cursor (Tab to the next field): the next text then counts as the start of a
+field. After a failed insertion the field holds an unknown part of the text, so it starts afresh too.
+
+The X calls block (the typer waits for modifier keys to come up), so they run on one thread of their
+own, in order, never on the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol, TypeVar
+
+from ..controller.events import TranscriptEvent
+from ..insertion.chords import Chord
+from ..insertion.outcome import InsertionError, InsertionReport
+from ..insertion.rules import Edit, FieldText
+from ..insertion.window import WindowInfo
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+class Writer(Protocol):
+    """What puts edits into the focused window: keystrokes or the clipboard (blocking calls)."""
+
+    def focused_window(self) -> WindowInfo | None: ...
+    def apply(self, edit: Edit) -> InsertionReport: ...
+    def press_chord(self, chord: str | Chord) -> InsertionReport: ...
+    def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class _Replayed:
+    """A text inserted as if it were a final segment (paste-last, new paragraph)."""
+
+    text: str
+    start: float
+    end: float
+    is_final: bool = True
+
+
+class FocusedField:
+    """Applies segments, take-backs and chords to the focused window through a :class:`Writer`.
+
+    Implements :class:`~dictation_daemon.plugins.base.Inserter`.
+    """
+
+    def __init__(self, make_writer: Callable[[], Writer]) -> None:
+        self._executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="insertion")
+        self._make_writer = make_writer
+        self._writer: Writer | None = None
+        self._field = FieldText()
+        self._window: int | None = None
+        self._last_end = 0.0
+
+    async def open(self) -> None:
+        """Creates the writer on the insertion thread (it connects to the X display)."""
+        self._writer = await self._run(self._make_writer)
+
+    async def close(self) -> None:
+        if self._writer is not None:
+            await self._run(self._writer.close)
+        self._executor.shutdown(wait=False)
+
+    async def segment(self, event: TranscriptEvent) -> None:
+        """Inserts a final, or shows an interim in place of the previous one."""
+        if event.is_final and math.isfinite(event.end):
+            self._last_end = max(self._last_end, event.end)
+        await self._apply_segment(event)
+
+    async def insert(self, text: str) -> None:
+        """Inserts ``text`` as a final of its own (a previous dictation, a paragraph break)."""
+        await self._apply_segment(_Replayed(text, self._last_end + 1e-3, self._last_end + 1e-3))
+        self._last_end += 1e-3
+
+    async def scratch_that(self) -> None:
+        await self._write(self._field.scratch_that())
+
+    async def press_chord(self, chord: Chord) -> None:
+        writer = self._require_writer()
+        try:
+            await self._run(lambda: writer.press_chord(chord))
+        except InsertionError as error:
+            logger.warning("key chord %s not sent: %s", chord, error)
+        self.start_afresh()
+
+    def start_afresh(self) -> None:
+        """Forget the field: what comes next is typed as at the start of a field."""
+        self._field = FieldText()
+
+    async def _apply_segment(self, segment: TranscriptEvent | _Replayed) -> None:
+        writer = self._require_writer()
+        window = await self._run(writer.focused_window)
+        window_id = window.window_id if window is not None else None
+        if window_id != self._window:
+            self._window = window_id
+            self.start_afresh()
+        edit = self._field.apply(segment)
+        if edit is not None:
+            await self._write(edit)
+
+    async def _write(self, edit: Edit) -> None:
+        if edit.is_empty:
+            return
+        writer = self._require_writer()
+        try:
+            report = await self._run(lambda: writer.apply(edit))
+        except InsertionError as error:
+            logger.warning("insertion stopped after %d of %d characters (%d of %d deletions): %s",
+                           error.typed, len(edit.insert), error.deleted, edit.delete, error)
+            self.start_afresh()
+            return
+        logger.info("inserted %d characters (%d deleted) by %s", report.typed, report.deleted, report.method)
+
+    def _require_writer(self) -> Writer:
+        if self._writer is None:
+            raise RuntimeError("the field's writer is not open")
+        return self._writer
+
+    async def _run(self, function: Callable[[], T]) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._executor, function)

@@ -1,0 +1,118 @@
+"""Delivers the controller's events to the enabled plugins, one at a time and in order.
+
+The controller publishes synchronously; the host queues each event and a single worker task hands it to
+the plugins, so a plugin that types for a second delays only later insertions, never the controller or
+the socket. A plugin that raises is logged (by name and event kind, never with dictated text) and the
+next plugin still receives the event.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Sequence
+
+from ..controller.events import CommandEvent, Event, StateEvent, TranscriptEvent
+from .base import Plugin, PluginUnavailable
+
+logger = logging.getLogger(__name__)
+
+
+class _Paste:
+    """A paste-last request travelling in the event queue, so it lands after the text before it."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+
+
+class PluginHost:
+    """Owns the started plugins and their event queue."""
+
+    def __init__(self, plugins: Sequence[Plugin]) -> None:
+        self._plugins = list(plugins)
+        self._queue: asyncio.Queue[Event | _Paste] = asyncio.Queue()
+        self._worker: asyncio.Task[None] | None = None
+        self.unavailable: dict[str, str] = {}
+        """Plugins that could not start here, with the reason (shown by ``status``)."""
+
+    @property
+    def names(self) -> list[str]:
+        """The plugins that run, in delivery order."""
+        return [plugin.name for plugin in self._plugins]
+
+    async def start(self) -> None:
+        """Starts every plugin; one that is unavailable here is dropped with a loud warning."""
+        running = []
+        for plugin in self._plugins:
+            try:
+                await plugin.start()
+            except PluginUnavailable as reason:
+                logger.warning("plugin %s is not available: %s", plugin.name, reason)
+                self.unavailable[plugin.name] = str(reason)
+                continue
+            running.append(plugin)
+        self._plugins = running
+        self._worker = asyncio.create_task(self._deliver(), name="plugins")
+
+    def publish(self, event: Event) -> None:
+        """The event hub's subscriber: queues the event for the plugins."""
+        self._queue.put_nowait(event)
+
+    async def paste(self, text: str) -> bool:
+        """Offers ``text`` to the plugins for insertion after every event queued before; ``True`` if inserted."""
+        request = _Paste(text)
+        self._queue.put_nowait(request)
+        return await request.done
+
+    async def drain(self) -> None:
+        """Returns once every event queued so far has been delivered."""
+        await self._queue.join()
+
+    async def stop(self) -> None:
+        if self._worker is not None:
+            self._worker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._worker
+        for plugin in reversed(self._plugins):
+            try:
+                await plugin.stop()
+            except Exception:
+                logger.exception("plugin %s failed to stop", plugin.name)
+
+    async def _deliver(self) -> None:
+        while True:
+            item = await self._queue.get()
+            try:
+                if isinstance(item, _Paste):
+                    item.done.set_result(await self._offer_paste(item.text))
+                else:
+                    await self._dispatch(item)
+            finally:
+                self._queue.task_done()
+
+    async def _dispatch(self, event: Event) -> None:
+        for plugin in self._plugins:
+            try:
+                if isinstance(event, StateEvent):
+                    await plugin.on_state(event)
+                elif isinstance(event, TranscriptEvent):
+                    if await plugin.on_transcript(event):
+                        return
+                elif isinstance(event, CommandEvent):
+                    if await plugin.on_command(event):
+                        return
+            except Exception:
+                logger.exception("plugin %s failed on a %s event", plugin.name, type(event).__name__)
+        if isinstance(event, CommandEvent):
+            logger.info("command %s: no enabled plugin handles it", event.id)
+
+    async def _offer_paste(self, text: str) -> bool:
+        for plugin in self._plugins:
+            try:
+                if await plugin.on_paste(text):
+                    return True
+            except Exception:
+                logger.exception("plugin %s failed to paste", plugin.name)
+        return False

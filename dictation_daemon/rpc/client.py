@@ -1,0 +1,71 @@
+"""A small blocking client for the control socket, used by the trigger commands and scripts."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import socket
+from pathlib import Path
+from typing import Any
+
+from .jsonrpc import MAX_MESSAGE_BYTES, encode
+
+
+class DaemonNotRunning(ConnectionError):
+    """Nothing listens on the socket: the daemon is not running (or runs with another socket path)."""
+
+
+class RpcCallError(RuntimeError):
+    """The daemon answered with a JSON-RPC error."""
+
+    def __init__(self, code: int, message: str, data: Any = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.data = data
+
+
+class RpcClient:
+    """One connection; :meth:`call` sends a request and returns its result, skipping notifications."""
+
+    def __init__(self, path: Path, *, timeout: float = 10.0) -> None:
+        self.path = path
+        self._ids = itertools.count(1)
+        self._socket = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._socket.settimeout(timeout)
+        try:
+            self._socket.connect(str(path))
+        except (FileNotFoundError, ConnectionRefusedError) as error:
+            self._socket.close()
+            raise DaemonNotRunning(f"no dictation daemon is running (nothing listens on {path})") from error
+        self._reader = self._socket.makefile("rb")
+
+    def __enter__(self) -> RpcClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._reader.close()
+        self._socket.close()
+
+    def call(self, method: str, params: dict[str, Any] | list[Any] | None = None) -> Any:
+        request_id = next(self._ids)
+        request: dict[str, Any] = {"jsonrpc": "2.0", "method": method, "id": request_id}
+        if params is not None:
+            request["params"] = params
+        self._socket.sendall(encode(request))
+        while True:
+            message = self.receive()
+            if message.get("id") == request_id:
+                if "error" in message:
+                    error = message["error"]
+                    raise RpcCallError(error.get("code", 0), error.get("message", ""), error.get("data"))
+                return message.get("result")
+
+    def receive(self) -> dict[str, Any]:
+        """The next message from the daemon (an answer or a notification)."""
+        line = self._reader.readline(MAX_MESSAGE_BYTES + 2)
+        if not line:
+            raise ConnectionError("the daemon closed the connection")
+        return json.loads(line)

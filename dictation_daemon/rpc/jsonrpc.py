@@ -1,0 +1,194 @@
+"""JSON-RPC 2.0 framing and dispatch without I/O: bytes in, bytes out.
+
+Messages are newline-delimited UTF-8 JSON, one per line, at most :data:`MAX_MESSAGE_BYTES` each. The
+socket shell feeds received bytes to a :class:`LineSplitter`, hands each line to a :class:`Dispatcher`
+and writes back what it returns. Every bad input gets the JSON-RPC error it calls for, and the
+connection stays usable: a client that sent one broken line can go on with the next.
+
+Methods are registered by name with an async handler ``handler(params, peer)``; later features (client
+registration, targets, per-field configuration) add methods and keep per-connection state on the
+:class:`Peer` without touching the framing.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+MAX_MESSAGE_BYTES = 1 << 20
+"""The largest message, newline excluded, either way."""
+
+PARSE_ERROR = -32700
+INVALID_REQUEST = -32600
+METHOD_NOT_FOUND = -32601
+INVALID_PARAMS = -32602
+INTERNAL_ERROR = -32603
+MESSAGE_TOO_LARGE = -32000
+"""Server error (JSON-RPC reserves -32000 to -32099 for these): the line exceeded :data:`MAX_MESSAGE_BYTES`."""
+
+Params = dict[str, Any] | list[Any] | None
+
+
+class RpcError(Exception):
+    """An error answer: raise it from a handler to send ``code``, ``message`` and optional ``data``."""
+
+    def __init__(self, code: int, message: str, data: Any = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.data = data
+
+    def to_json(self) -> dict[str, Any]:
+        error: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.data is not None:
+            error["data"] = self.data
+        return error
+
+
+@dataclass
+class Peer:
+    """One connected client, as handlers see it; ``state`` holds what features keep per connection."""
+
+    number: int
+    uid: int | None = None
+    pid: int | None = None
+    state: dict[str, Any] = field(default_factory=dict)
+
+
+Handler = Callable[[Params, Peer], Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class Oversized:
+    """A line longer than the limit: its content was thrown away as it arrived."""
+
+    size: int
+
+
+class LineSplitter:
+    """Cuts a byte stream into lines, discarding any line over ``limit`` bytes without holding it in memory."""
+
+    def __init__(self, limit: int = MAX_MESSAGE_BYTES) -> None:
+        self._limit = limit
+        self._buffer = bytearray()
+        self._skipped: int | None = None  # bytes of an oversized line dropped so far
+
+    def feed(self, data: bytes) -> list[bytes | Oversized]:
+        lines: list[bytes | Oversized] = []
+        while data:
+            newline = data.find(b"\n")
+            part, data = (data, b"") if newline < 0 else (data[:newline], data[newline + 1 :])
+            if self._skipped is not None:
+                self._skipped += len(part)
+            else:
+                self._buffer += part
+                if len(self._buffer) > self._limit:
+                    self._skipped = len(self._buffer)
+                    self._buffer.clear()
+            if newline < 0:
+                break
+            if self._skipped is not None:
+                lines.append(Oversized(self._skipped))
+                self._skipped = None
+            else:
+                line = bytes(self._buffer).rstrip(b"\r")
+                self._buffer.clear()
+                if line.strip():
+                    lines.append(line)
+        return lines
+
+
+def encode(message: dict[str, Any] | list[dict[str, Any]]) -> bytes:
+    """One line of compact UTF-8 JSON."""
+    return json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+
+
+def notification(method: str, params: dict[str, Any]) -> bytes:
+    return encode({"jsonrpc": "2.0", "method": method, "params": params})
+
+
+def error_response(request_id: Any, error: RpcError) -> dict[str, Any]:
+    return {"jsonrpc": "2.0", "error": error.to_json(), "id": request_id}
+
+
+def expect_no_params(params: Params) -> None:
+    """For methods without parameters: ``null``, ``{}`` and ``[]`` are all fine, anything else is not."""
+    if params:
+        raise RpcError(INVALID_PARAMS, "this method takes no parameters")
+
+
+class Dispatcher:
+    """Parses lines, calls the registered handlers and builds the answers."""
+
+    def __init__(self) -> None:
+        self._methods: dict[str, Handler] = {}
+
+    def register(self, name: str, handler: Handler) -> None:
+        if name in self._methods:
+            raise ValueError(f"method {name!r} is already registered")
+        self._methods[name] = handler
+
+    @property
+    def methods(self) -> list[str]:
+        return sorted(self._methods)
+
+    async def handle(self, line: bytes | Oversized, peer: Peer) -> bytes | None:
+        """The answer line for one received line, or ``None`` when it held only notifications."""
+        if isinstance(line, Oversized):
+            return encode(error_response(None, RpcError(
+                MESSAGE_TOO_LARGE, f"message of {line.size} bytes exceeds the limit of {MAX_MESSAGE_BYTES} bytes")))
+        try:
+            message = json.loads(line.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as error:
+            return encode(error_response(None, RpcError(PARSE_ERROR, f"parse error: {error}")))
+        if isinstance(message, list):
+            if not message:
+                return encode(error_response(None, RpcError(INVALID_REQUEST, "empty batch")))
+            answers = [answer for item in message if (answer := await self._call(item, peer)) is not None]
+            return encode(answers) if answers else None
+        answer = await self._call(message, peer)
+        return encode(answer) if answer is not None else None
+
+    async def _call(self, message: Any, peer: Peer) -> dict[str, Any] | None:
+        request_id = message.get("id") if isinstance(message, dict) else None
+        if not isinstance(request_id, (str, int, float, type(None))) or isinstance(request_id, bool):
+            request_id = None
+        try:
+            method, params, is_notification = _validate(message)
+        except RpcError as error:
+            return error_response(request_id, error)
+        try:
+            handler = self._methods.get(method)
+            if handler is None:
+                raise RpcError(METHOD_NOT_FOUND, f"method not found: {method}")
+            result = await handler(params, peer)
+        except RpcError as error:
+            return None if is_notification else error_response(request_id, error)
+        except Exception:
+            logger.exception("method %s failed", method)
+            return None if is_notification else error_response(request_id, RpcError(INTERNAL_ERROR, "internal error"))
+        return None if is_notification else {"jsonrpc": "2.0", "result": result, "id": request_id}
+
+
+def _validate(message: Any) -> tuple[str, Params, bool]:
+    """Method, params and whether it is a notification; raises ``INVALID_REQUEST`` for anything malformed."""
+    if not isinstance(message, dict):
+        raise RpcError(INVALID_REQUEST, "a request must be a JSON object")
+    if message.get("jsonrpc") != "2.0":
+        raise RpcError(INVALID_REQUEST, 'missing "jsonrpc": "2.0"')
+    method = message.get("method")
+    if not isinstance(method, str):
+        raise RpcError(INVALID_REQUEST, '"method" must be a string')
+    params = message.get("params")
+    if "params" in message and not isinstance(params, (dict, list)):
+        raise RpcError(INVALID_REQUEST, '"params" must be an object or an array')
+    if "id" in message:
+        request_id = message["id"]
+        if isinstance(request_id, bool) or not isinstance(request_id, (str, int, float, type(None))):
+            raise RpcError(INVALID_REQUEST, '"id" must be a string, a number or null')
+    return method, params, "id" not in message

@@ -1,0 +1,65 @@
+"""The daemon's socket methods: status, dictation control and paste-last, plus event notifications.
+
+These are registered on a :class:`~.jsonrpc.Dispatcher`; the EHR integration registers its own methods
+(``initialize``, ``target.claim`` ...) on the same dispatcher and keeps its per-client state on the
+:class:`~.jsonrpc.Peer`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from ..controller.daemon import Controller
+from ..controller.events import EVENT_NAMES, Event, EventHub
+from ..controller.machine import Trigger
+from .jsonrpc import Dispatcher, Params, Peer, RpcError, expect_no_params
+from .server import RpcServer
+
+HISTORY_EMPTY = -32010
+"""``history.paste_last`` with nothing dictated yet (or history switched off)."""
+NOT_INSERTED = -32011
+"""``history.paste_last`` when no enabled plugin can insert text (headless, no display)."""
+
+
+def register_daemon_methods(
+    dispatcher: Dispatcher,
+    controller: Controller,
+    status: Callable[[], dict[str, Any]],
+    paste: Callable[[str], Awaitable[bool]],
+) -> None:
+    """``status`` returns the whole status document; ``paste`` inserts a text through the plugins."""
+
+    async def get_status(params: Params, peer: Peer) -> dict[str, Any]:
+        expect_no_params(params)
+        return status()
+
+    def trigger_method(trigger: Trigger) -> Callable[[Params, Peer], Awaitable[dict[str, Any]]]:
+        async def method(params: Params, peer: Peer) -> dict[str, Any]:
+            expect_no_params(params)
+            return {"state": controller.trigger(trigger).value}
+
+        return method
+
+    async def paste_last(params: Params, peer: Peer) -> dict[str, Any]:
+        expect_no_params(params)
+        last = controller.history.last()
+        if last is None:
+            raise RpcError(HISTORY_EMPTY, "there is no dictation to paste yet")
+        if not await paste(last.text):
+            raise RpcError(NOT_INSERTED, "no enabled plugin can insert text (keystroke or clipboard)")
+        return {"inserted": len(last.text)}
+
+    dispatcher.register("status", get_status)
+    for trigger in Trigger:
+        dispatcher.register(f"dictation.{trigger.value}", trigger_method(trigger))
+    dispatcher.register("history.paste_last", paste_last)
+
+
+def forward_events(events: EventHub, server: RpcServer) -> Callable[[], None]:
+    """Sends every state, transcript and command event to all clients; returns the unsubscribe function."""
+
+    def send(event: Event) -> None:
+        server.broadcast(EVENT_NAMES[type(event)], event.to_json())
+
+    return events.subscribe(send)
