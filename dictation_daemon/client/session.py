@@ -15,7 +15,7 @@ import logging
 from collections.abc import AsyncIterator, Mapping
 
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 
 from ..audio.encoding import AudioEncoder, Pcm16Encoder
 from ..protocol.client import ClientProtocol, ClientState
@@ -70,7 +70,8 @@ class TranscribeSession:
             connection = await connect(url, additional_headers=headers, open_timeout=open_timeout, max_size=1 << 22)
         except InvalidStatus as exc:
             raise SocketRefusedError(exc.response.status_code) from None
-        except (OSError, TimeoutError) as exc:
+        except (OSError, TimeoutError, InvalidHandshake) as exc:
+            # InvalidHandshake: the peer hung up or answered garbage mid-handshake (a proxy or server going down).
             raise ConnectionLostError(f"cannot connect: {exc or type(exc).__name__}") from None
         session = cls(connection, ClientProtocol(config), encoder)
         await session._transmit()
@@ -99,17 +100,26 @@ class TranscribeSession:
         self._raise_if_failed()
         done = asyncio.get_running_loop().create_future()
         self._flushes.append(done)
+        await self.send_flush()
+        await asyncio.wait_for(done, timeout)
+
+    async def send_flush(self) -> None:
+        """Sends a ``flush`` without waiting: for a caller that reads the ``flushed`` answer from :meth:`events`."""
+        self._raise_if_failed()
         self._protocol.send_flush()
         await self._transmit()
-        await asyncio.wait_for(done, timeout)
 
     async def end(self, timeout: float = 60.0) -> Usage | None:
         """Ends the stream; returns the ``usage`` the server reported once ``ended`` arrives."""
+        await self.send_end()
+        return await asyncio.wait_for(asyncio.shield(self._ended), timeout)
+
+    async def send_end(self) -> None:
+        """Sends the encoder's last bytes and ``end`` without waiting: ``usage`` and ``ended`` arrive in :meth:`events`."""
         self._raise_if_failed()
         self._protocol.send_audio(self._encoder.close())
         self._protocol.send_end()
         await self._transmit()
-        return await asyncio.wait_for(asyncio.shield(self._ended), timeout)
 
     async def events(self) -> AsyncIterator[ServerMessage]:
         """Every server message in arrival order, until the session is over."""
