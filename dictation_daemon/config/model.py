@@ -93,12 +93,30 @@ class EngineSection(Section):
     """Silence that ends a segment: each segment is decoded while the speaker goes on."""
 
 
+class ServerJwtSection(Section):
+    """JWTs that ``serve`` accepts: signed (RS256/ES256) by a key of ``jwks_url``, from ``issuer``, for ``audience``."""
+
+    issuer: str
+    audience: str
+    jwks_url: str
+    """HTTPS (plain http only on loopback); fetched on first use and again when a token names an unknown key."""
+
+
 class ServerSection(Section):
-    """``dictation-daemon serve``: the local server for other machines or processes."""
+    """``dictation-daemon serve``: the local server for other machines or processes.
+
+    Listening on anything but loopback needs a token source: ``tokens_file``, ``jwt``, or both (a token
+    either accepts is let in). Tokens are checked when a socket opens.
+    """
 
     host: str = "127.0.0.1"
     port: Annotated[int, Field(ge=0, le=65535)] = 8765
     config_timeout_seconds: Annotated[float, Field(gt=0, le=60)] = 10.0
+    tokens_file: Path | None = None
+    """Accepted bearer tokens, one per line (``#`` comment lines); the file must be private to its owner (0600)."""
+    jwt: ServerJwtSection | None = None
+    max_sessions: Annotated[int, Field(ge=1, le=10000)] = 16
+    """Sessions open at once in this process; a handshake beyond them is answered with HTTP 503."""
 
 
 class LoggingSection(Section):

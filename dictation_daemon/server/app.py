@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import logging
 from http import HTTPStatus
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from urllib.parse import parse_qs, urlsplit
 
 from websockets.asyncio.server import Server, ServerConnection, serve
@@ -18,6 +19,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
 from ..protocol.server import ServerEvent, ServerPolicy, ServerProtocol
+from .limits import SessionSlots
 from .recognizer import Recognizer
 from .session import ServerSession
 
@@ -35,7 +37,9 @@ class LocalServer:
 
     Use as an async context manager; :attr:`url` is the address to give a client (``port=0`` picks a free one).
     With ``token_check``, a socket opens only with a bearer token it approves, passed as Corti's clients
-    do: ``token=Bearer%20<token>`` in the query, or an ``Authorization: Bearer <token>`` header.
+    do: ``token=Bearer%20<token>`` in the query, or an ``Authorization: Bearer <token>`` header; the check
+    may be a coroutine (a JWKS fetch), which does not hold up other handshakes. With ``max_sessions``,
+    a handshake beyond that many open sessions is answered with HTTP 503.
     """
 
     def __init__(
@@ -45,7 +49,8 @@ class LocalServer:
         port: int = 0,
         config_timeout: float = CONFIG_TIMEOUT_SECONDS,
         delta_usage_seconds: float = 30.0,
-        token_check: Callable[[str], bool] | None = None,
+        token_check: Callable[[str], bool | Awaitable[bool]] | None = None,
+        max_sessions: int | None = None,
     ) -> None:
         self.recognizer = recognizer
         self.host = host
@@ -53,6 +58,7 @@ class LocalServer:
         self.config_timeout = config_timeout
         self.delta_usage_seconds = delta_usage_seconds
         self.token_check = token_check
+        self.slots = SessionSlots(max_sessions)
         self._policy = ServerPolicy(supported_languages=recognizer.supported_languages)
         self._server: Server | None = None
 
@@ -87,12 +93,19 @@ class LocalServer:
     async def __aexit__(self, *exc: object) -> None:
         await self.stop()
 
-    def _check_request(self, connection: ServerConnection, request: Request) -> Response | None:
+    async def _check_request(self, connection: ServerConnection, request: Request) -> Response | None:
         target = urlsplit(request.path)
         if target.path.rstrip("/") != TRANSCRIBE_PATH:
             return connection.respond(HTTPStatus.NOT_FOUND, f"only {TRANSCRIBE_PATH} is served here\n")
-        if self.token_check is not None and not self.token_check(_bearer_token(request, target.query)):
-            return connection.respond(HTTPStatus.UNAUTHORIZED, "a valid bearer token is required\n")
+        if self.token_check is not None:
+            approved = self.token_check(_bearer_token(request, target.query))
+            if not (await approved if inspect.isawaitable(approved) else approved):
+                logger.info("refused %s: no valid bearer token", _client(connection, request))
+                return connection.respond(HTTPStatus.UNAUTHORIZED, "a valid bearer token is required\n")
+        if not self.slots.claim(connection):
+            logger.warning("refused %s: all %d sessions are in use", _client(connection, request), self.slots.limit)
+            return connection.respond(HTTPStatus.SERVICE_UNAVAILABLE,
+                                      f"the server is full ({self.slots.limit} sessions); try again shortly\n")
         return None
 
     async def _serve_connection(self, connection: ServerConnection) -> None:
@@ -101,14 +114,16 @@ class LocalServer:
         work: asyncio.Queue[ServerEvent | None] = asyncio.Queue(maxsize=32)
         worker = asyncio.create_task(self._work(connection, protocol, session, work))
         timer = asyncio.get_running_loop().call_later(self.config_timeout, self._time_out, connection, protocol)
+        client = _client(connection, connection.request)
         try:
             async for frame in connection:
                 if isinstance(frame, str):
                     protocol.receive_text(frame)
                 else:
                     protocol.receive_bytes(frame)
-                if protocol.session_id is not None:
+                if protocol.session_id is not None and not timer.cancelled():
                     timer.cancel()
+                    logger.info("session %s opened for %s", protocol.session_id, client)
                 for event in protocol.events_received():
                     await work.put(event)  # a full queue slows the reader: backpressure on the client
                 await self._transmit(connection, protocol)
@@ -123,6 +138,8 @@ class LocalServer:
             with contextlib.suppress(asyncio.CancelledError):
                 await worker
             session.close()
+            if protocol.session_id is not None:
+                logger.info("session %s closed for %s", protocol.session_id, client)
 
     async def _work(self, connection: ServerConnection, protocol: ServerProtocol,
                     session: ServerSession, work: asyncio.Queue[ServerEvent | None]) -> None:
@@ -141,6 +158,13 @@ class LocalServer:
                 await connection.send(frame)
             if protocol.close_requested:
                 await connection.close()
+
+
+def _client(connection: ServerConnection, request: Request | None) -> str:
+    """The peer address for logs, with the client a proxy says it forwards for (as the proxy says it)."""
+    host, port, *_ = connection.remote_address
+    forwarded = request.headers.get("X-Forwarded-For") if request is not None else None
+    return f"{host}:{port}" + (f" (forwarded for {forwarded})" if forwarded else "")
 
 
 def _bearer_token(request: Request, query: str) -> str:
