@@ -59,9 +59,10 @@ class KeystrokeTyper:
         self.close()
 
     def close(self) -> None:
-        """Empties the borrowed keycodes and closes the X connection."""
+        """Empties the borrowed keycodes and closes the X connections (pynput's closes when it is dropped)."""
         self._keys.close()
         self._display.close()
+        del self._controller
 
     def focused_window(self) -> WindowInfo | None:
         """The window that keystrokes would go to now."""
