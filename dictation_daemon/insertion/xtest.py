@@ -4,13 +4,13 @@ Two things go wrong with the obvious ways of typing text on X11, both measured o
 screen with a Tk text field:
 
 * pynput's ``Controller.type`` sends characters with ``XSendEvent``. Such events carry the "synthetic"
-  flag, and many applications drop them (xterm by default, alacritty, Chrome, parts of GTK): the text
+  flag, and many applications are known to drop them (xterm by default, alacritty, Chrome, gedit): the text
   would be "typed" and never arrive.
 * A character that is not on the keyboard layout (°, µ, ±, –, “ on a US layout) has to be put on a spare
   keycode first. pynput remaps one keycode again and again; the application looks the keycode up when it
   gets round to the event, by then with the next character's mapping, and "naïve" after "–" came out as
-  "na–ve" or "naµve". ``xdotool type`` avoids the race with a 12 ms pause per key (about 140 characters/s),
-  which is still a race, only a slower one.
+  "naµve". ``xdotool type`` got every test text right with its default 12 ms pause per key (about
+  140 characters/s) and garbled Greek text with no pause: it only makes the race slow.
 
 So characters that the layout has (unshifted or with Shift) are pressed on their own key, and every other
 character gets a spare keycode of its own (one with no symbols on it) before any key of the text is
@@ -18,7 +18,7 @@ pressed, and keeps it for the life of the :class:`XTestKeyboard`. A keycode is n
 use: when spare keycodes were recycled (remapped from one symbol to the next), Tk kept reading some of
 them with an earlier symbol, even a second after the change and even in a freshly started Tk, while a
 plain Xlib client (xev) read them right. So a text that needs more new keycodes than are spare (19 on
-Xvfb's layout; a real keyboard's layout leaves a similar number) is refused before a key is pressed, and
+Xvfb's layout; other layouts leave a different number) is refused before a key is pressed, and
 the caller pastes it instead. Typing the wrong character into a medical record is worse than not typing.
 The spare keycodes are emptied again by :meth:`XTestKeyboard.close`.
 """

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.rig.textfield import TextFieldWindow
+
+if TYPE_CHECKING:
+    from dictation_daemon.insertion.keyboard import KeystrokeTyper
 
 
 @pytest.fixture(scope="session")
@@ -31,7 +35,7 @@ def display_env(held_display: str, monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 @pytest.fixture
-def typer(display_env: str) -> Iterator["KeystrokeTyper"]:
+def typer(display_env: str) -> Iterator[KeystrokeTyper]:
     from dictation_daemon.insertion.keyboard import KeystrokeTyper
 
     with KeystrokeTyper() as keystroke_typer:
