@@ -20,13 +20,17 @@ def _free_display_number() -> int:
 
 @contextmanager
 def virtual_display() -> Iterator[str]:
-    """Starts Xvfb and yields its DISPLAY value (``:N``); stops it afterwards."""
+    """Starts Xvfb and yields its DISPLAY value (``:N``); stops it afterwards.
+
+    ``-noreset`` keeps the server as it is when its last client disconnects, so one test ending cannot
+    break the next one's first connection.
+    """
     if shutil.which("Xvfb") is None:
         raise RuntimeError("Xvfb is not installed (Debian package xvfb; `make install` installs it)")
     number = _free_display_number()
     display = f":{number}"
     process = subprocess.Popen(
-        ["Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        ["Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     try:
