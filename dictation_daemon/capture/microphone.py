@@ -33,6 +33,9 @@ BYTES_PER_SECOND = SAMPLE_RATE * 2
 STALL_SECONDS = 2.0
 """A running stream that delivers nothing for this long is treated as a lost device (some ALSA paths stall
 instead of reporting an error)."""
+FIRST_BLOCK_SECONDS = 6.0
+"""Allowance for the first block after opening: through ALSA's PulseAudio plugin, a process's first stream
+delivers its first block about 2 s after start, which the stall limit would take for a dead device."""
 
 
 def ms_to_bytes(milliseconds: float) -> int:
@@ -242,7 +245,7 @@ class Microphone:
 
     def _check_stall(self) -> None:
         silent_for = time.monotonic() - self._last_block_at
-        if silent_for >= STALL_SECONDS:
+        if silent_for >= (STALL_SECONDS if self._last_block else FIRST_BLOCK_SECONDS):
             self._fail(f"no audio from the input device for {silent_for:.1f} s")
         else:
             self._watchdog = self._loop.call_later(STALL_SECONDS / 2, self._check_stall)  # type: ignore[union-attr]
