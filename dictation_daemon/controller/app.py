@@ -78,7 +78,8 @@ class Daemon:
         self.config = config
         self.headless = headless
         self.events = EventHub()
-        self.microphone = Microphone(config.audio.device, preroll_ms=config.audio.preroll_ms)
+        self.microphone = Microphone(config.audio.device, preroll_ms=config.audio.preroll_ms,
+                                     on_failure=lambda error: self.controller.microphone_failed(error))
         cues = CuePlayer(volume=config.audio.cue_volume) if config.audio.cues else None
         self.controller = Controller(self.microphone, events=self.events, history=History(config.history.size),
                                      tail_ms=config.audio.tail_ms, cues=cues)

@@ -28,6 +28,9 @@ from .warm import WarmSession
 
 logger = logging.getLogger(__name__)
 
+MICROPHONE_RETRY_DELAYS = (0.5, 1.0, 2.0, 5.0, *([10.0] * 30))
+"""Seconds between attempts to reopen a failed microphone (about five minutes in all, then at the next start)."""
+
 
 @dataclass
 class _Take:
@@ -64,6 +67,7 @@ class Controller:
         self._current: _Take | None = None
         self._last_sent: _Take | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._reopening = False
 
     def attach(self, sessions: WarmSession) -> None:
         """Sets the session keeper, which needs the controller's callbacks and so is made after it."""
@@ -109,7 +113,30 @@ class Controller:
             "history": len(self._history),
         }
 
-    # --- callbacks of the warm session -----------------------------------------------------------
+    # --- callbacks of the microphone and the warm session -----------------------------------------
+
+    def microphone_failed(self, error: MicrophoneFailed) -> None:
+        """The input device went away: reopen it in the background, so the next start has its pre-roll."""
+        if not self._reopening:
+            self._reopening = True
+            self._spawn(self._reopen_microphone())
+
+    async def _reopen_microphone(self) -> None:
+        try:
+            for delay in MICROPHONE_RETRY_DELAYS:
+                await asyncio.sleep(delay)
+                if self._microphone.state is MicrophoneState.RUNNING:
+                    break
+                try:
+                    self._microphone.open()
+                except (LookupError, OSError) as error:
+                    logger.warning("the microphone cannot be reopened yet: %s", error)
+                    continue
+                if self._core.state is State.ERROR:
+                    self._apply(self._core.recovered())
+                break
+        finally:
+            self._reopening = False
 
     def session_ready(self) -> None:
         self._apply(self._core.recovered())

@@ -16,19 +16,23 @@ import asyncio
 import concurrent.futures
 import logging
 import math
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from ..controller.events import TranscriptEvent
 from ..insertion.chords import Chord
-from ..insertion.outcome import InsertionError, InsertionReport
+from ..insertion.outcome import InsertionError, InsertionReport, ModifiersHeld
 from ..insertion.rules import Edit, FieldText
 from ..insertion.window import WindowInfo
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+MODIFIER_PATIENCE = 60.0
+"""Seconds an insertion waits for held modifier keys before it gives up (typing then would fire shortcuts)."""
 
 
 class Writer(Protocol):
@@ -111,17 +115,36 @@ class FocusedField:
             await self._write(edit)
 
     async def _write(self, edit: Edit) -> None:
+        """Sends the edit. While the user holds modifier keys (a push-to-talk chord is still down while the
+        finals of a long dictation arrive) the rest of the edit waits, up to :data:`MODIFIER_PATIENCE`."""
         if edit.is_empty:
             return
         writer = self._require_writer()
-        try:
-            report = await self._run(lambda: writer.apply(edit))
-        except InsertionError as error:
-            logger.warning("insertion stopped after %d of %d characters (%d of %d deletions): %s",
-                           error.typed, len(edit.insert), error.deleted, edit.delete, error)
-            self.start_afresh()
-            return
-        logger.info("inserted %d characters (%d deleted) by %s", report.typed, report.deleted, report.method)
+        deadline = time.monotonic() + MODIFIER_PATIENCE
+        typed = deleted = 0
+        remaining = edit
+        while True:
+            try:
+                report = await self._run(lambda: writer.apply(remaining))
+            except ModifiersHeld as error:
+                typed, deleted = typed + error.typed, deleted + error.deleted
+                remaining = Edit(max(0, edit.delete - deleted), edit.insert[typed:])
+                if time.monotonic() < deadline:
+                    logger.debug("waiting for modifier keys to come up: %s", ", ".join(error.held))
+                    continue
+                self._stopped(edit, typed, deleted, error)
+                return
+            except InsertionError as error:
+                self._stopped(edit, typed + error.typed, deleted + error.deleted, error)
+                return
+            break
+        logger.info("inserted %d characters (%d deleted) by %s",
+                    typed + report.typed, deleted + report.deleted, report.method)
+
+    def _stopped(self, edit: Edit, typed: int, deleted: int, error: InsertionError) -> None:
+        logger.warning("insertion stopped after %d of %d characters (%d of %d deletions): %s",
+                       typed, len(edit.insert), deleted, edit.delete, error)
+        self.start_afresh()
 
     def _require_writer(self) -> Writer:
         if self._writer is None:
