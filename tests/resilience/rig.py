@@ -1,0 +1,65 @@
+"""A scripted local server behind a fault proxy, and the checks every fault test makes against a clean run."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+import pytest
+
+from dictation_daemon.client.backend import Backend, open_backend
+from dictation_daemon.config import DaemonConfig
+from dictation_daemon.protocol.messages import Transcript
+from dictation_daemon.server.app import TRANSCRIBE_PATH, LocalServer
+from dictation_daemon.server.recognizer import Recognizer
+
+from .dictation import Dictated
+from .proxy import FaultProxy
+
+
+class Rig:
+    """``server`` (restartable on its port) behind ``proxy``; ``backend`` reaches it through the proxy."""
+
+    def __init__(self, recognizer: Recognizer, server: LocalServer, proxy: FaultProxy, backend: Backend) -> None:
+        self.recognizer = recognizer
+        self.server = server
+        self.proxy = proxy
+        self.backend = backend
+
+    async def restart_server(self, down_for: float) -> None:
+        """Stops the server (its sessions close), and starts a new one on the same port ``down_for`` later."""
+        await self.server.stop()
+        await asyncio.sleep(down_for)
+        self.server = LocalServer(self.recognizer, port=self.server.port)
+        await self.server.start()
+
+
+@contextlib.asynccontextmanager
+async def rig(recognizer: Recognizer) -> AsyncIterator[Rig]:
+    server = LocalServer(recognizer)
+    await server.start()
+    current: Rig | None = None
+    try:
+        async with FaultProxy(server.port) as proxy:
+            url = f"ws://127.0.0.1:{proxy.port}{TRANSCRIBE_PATH}"
+            async with open_backend(DaemonConfig(), url=url) as backend:
+                current = Rig(recognizer, server, proxy, backend)
+                yield current
+    finally:
+        await (current.server if current is not None else server).stop()
+
+
+def assert_same_words(dictated: Dictated, reference: Dictated, time_tolerance: float = 0.08) -> None:
+    """Every word once, in order, on the same timeline as the clean run; no interim about delivered audio."""
+    assert dictated.text == reference.text
+    assert dictated.commands == reference.commands
+    for (start, end), (ref_start, ref_end) in zip(dictated.final_times, reference.final_times, strict=True):
+        assert start == pytest.approx(ref_start, abs=time_tolerance)
+        assert end == pytest.approx(ref_end, abs=time_tolerance)
+    delivered_until = 0.0
+    for message in dictated.messages:
+        if isinstance(message, Transcript):
+            assert message.data.end > delivered_until, f"stale or repeated result: {message.data}"
+            if message.data.is_final:
+                delivered_until = message.data.end
