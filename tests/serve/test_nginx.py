@@ -23,7 +23,7 @@ from dictation_daemon.server.app import TRANSCRIBE_PATH
 
 from .dictation import CONFIG, bearer, dictate, with_token_query
 from .processes import ServeProcess, running_nginx, running_serve
-from .test_tokens import TOKEN, tokens_file
+from .tokens import TOKEN, tokens_file
 
 
 @pytest.fixture

@@ -12,16 +12,7 @@ from dictation_daemon.client.errors import SocketRefusedError
 
 from .dictation import HELLO, bearer, dictate, with_token_query
 from .processes import ServeProcess, run_serve, running_serve
-
-TOKEN = "s3cr3t-workstation-token-0123456789"
-OTHER = "second-token-abcdef"
-
-
-def tokens_file(tmp_path: Path, mode: int = 0o600) -> Path:
-    path = tmp_path / "tokens"
-    path.write_text(f"# ward 3 workstations\n{TOKEN}\n\n  # the radiology pool\n{OTHER}\n")
-    path.chmod(mode)
-    return path
+from .tokens import OTHER, TOKEN, tokens_file
 
 
 @pytest.fixture(scope="module")
