@@ -11,7 +11,6 @@ its own (``condition_on_previous_text=False``): a wrong guess cannot leak into t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,9 +33,6 @@ verdict from Whisper to be kept."""
 
 WEAK_SPAN_MAX_NO_SPEECH_PROB = 0.3
 
-MAX_KEYTERM_PROMPT_CHARS = 600
-"""Whisper's prompt holds at most 223 tokens; keyterms beyond about this many characters would be cut."""
-
 _HAS_WORD = re.compile(r"\w")
 
 
@@ -50,25 +46,6 @@ class DecodeSettings:
 
 FINAL_DECODE = DecodeSettings(beam_size=5)
 INTERIM_DECODE = DecodeSettings(beam_size=1)
-
-
-def keyterm_prompt(terms: Iterable[str]) -> str | None:
-    """The keyterms as Whisper ``hotwords``: a prompt that makes rare words such as drug names likely.
-
-    Measured on twelve drug-name sentences (three synthetic voices): with the terms as hotwords tiny.en
-    spelled 13/14, 14/14 and 10/14 of them right, without 2/14, 2/14 and 0/14. Passing them as
-    ``initial_prompt`` scored the same; hotwords are used because faster-whisper keeps their first tokens
-    when the prompt is too long, so the earliest terms of a long list survive.
-    """
-    prompt = ""
-    for term in (term.strip() for term in terms):
-        if not term:
-            continue
-        candidate = f"{prompt} {term}" if prompt else term
-        if len(candidate) > MAX_KEYTERM_PROMPT_CHARS:
-            break
-        prompt = candidate
-    return prompt or None
 
 
 def decode(

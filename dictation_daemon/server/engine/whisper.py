@@ -19,8 +19,9 @@ from ...protocol.languages import CORTI_LANGUAGES
 from ...protocol.messages import TranscribeConfig
 from ..recognizer import SAMPLE_RATE, RecognitionStream, RecognizedSegment, Recognizer
 from ..segmenter import SpeechSegmenter, SpeechSpan
-from .decoding import FINAL_DECODE, INTERIM_DECODE, DecodeSettings, decode, keyterm_prompt
+from .decoding import FINAL_DECODE, INTERIM_DECODE, DecodeSettings, decode
 from .model import SharedModel, shared_model
+from .vocabulary import hotwords, session_vocabulary
 
 INTERIM_INTERVAL_SECONDS = 1.0
 """New audio needed in the open span before the next interim decode."""
@@ -78,7 +79,7 @@ class WhisperStream(RecognitionStream):
         self._shared = shared
         self._segmenter = segmenter
         self._language = whisper_language(config.primary_language)
-        self._hotwords = keyterm_prompt(term.term for term in (config.keyterms.terms if config.keyterms else []))
+        self._hotwords = hotwords(session_vocabulary(config))
         self._interims = config.interim_results
         self._interim_audio_at = 0  # stream samples seen when the last interim was decoded
         self._interim_ready_at = 0.0  # monotonic time before which no interim is decoded

@@ -1,0 +1,54 @@
+"""The words a session is likely to say, taken from its config, to prompt Whisper with.
+
+Whisper's ``hotwords`` prompt makes the words in it likely: on twelve drug-name sentences spoken by three
+synthetic voices, tiny.en spelled 13/14, 14/14 and 10/14 of the drug names right with them as hotwords,
+2/14, 2/14 and 0/14 without (``initial_prompt`` scored the same). A session's config names three kinds of such
+words: its keyterms (drug names and the like), the literal words and enum values of its commands, and,
+with spoken punctuation on, the punctuation words themselves. Measured on the dictation set (69
+utterances, tiny.en): keyterms alone gave 9.1% / 11.7% normalised WER on the slt / rms voices;
+punctuation words, then command words, then keyterms gave 5.4% / 6.1%, with fewer "comma" → "common"
+and "delete that" → "jolly fat" errors. Keyterms come last because they can be many: when the prompt is
+too long, faster-whisper keeps its beginning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ...protocol.messages import PLACEHOLDER, TranscribeConfig
+
+SPOKEN_PUNCTUATION_WORDS = (
+    "period", "comma", "colon", "semicolon", "question mark", "exclamation mark", "new line",
+    "new paragraph", "open parenthesis", "close parenthesis", "open quote", "close quote",
+)
+"""The most used English punctuation words of spec §5 (a prompt, not the rule: the text rules know all)."""
+
+MAX_PROMPT_CHARS = 600
+"""Whisper's prompt holds at most 223 tokens; phrases beyond about this many characters would be cut."""
+
+
+def session_vocabulary(config: TranscribeConfig) -> list[str]:
+    """Phrases to prompt with, most general first, without repeats."""
+    phrases: list[str] = []
+    if config.punctuation_mode == "spoken" and config.primary_language.startswith("en"):
+        phrases.extend(SPOKEN_PUNCTUATION_WORDS)
+    for command in config.commands or []:
+        enums = {variable.key: variable.enum or [] for variable in command.variables or []}
+        for phrase in command.phrases:
+            phrases.append(" ".join(PLACEHOLDER.sub(" ", phrase).split()))
+        for values in enums.values():
+            phrases.extend(values)
+    phrases.extend(term.term for term in (config.keyterms.terms if config.keyterms else []))
+    unique = dict.fromkeys(" ".join(phrase.split()) for phrase in phrases)
+    return [phrase for phrase in unique if phrase]
+
+
+def hotwords(phrases: Iterable[str]) -> str | None:
+    """The phrases as one Whisper ``hotwords`` string, cut at a phrase boundary to fit the prompt."""
+    prompt = ""
+    for phrase in phrases:
+        candidate = f"{prompt} {phrase}" if prompt else phrase
+        if len(candidate) > MAX_PROMPT_CHARS:
+            break
+        prompt = candidate
+    return prompt or None
