@@ -19,6 +19,10 @@ from .errors import SocketRefusedError
 from .session import TranscribeSession
 
 
+SERVER_TOKEN_VARIABLE = "DICTATION_SERVER_TOKEN"
+"""Bearer token for a shared local server (``backend.kind: url``); kept out of the config file."""
+
+
 @dataclass
 class Backend:
     """A reachable server: how to build a session URL, which encoding to send, whether to pace audio."""
@@ -27,6 +31,7 @@ class Backend:
     realtime_required: bool
     encoding: str
     _static_url: str | None = None
+    _headers: dict[str, str] | None = None
     _tokens: TokenProvider | None = None
     _credentials: CortiCredentials | None = None
 
@@ -44,12 +49,12 @@ class Backend:
         config = config.model_copy(update={"audio_format": encoder.mime})
         url = await self.session_url()
         try:
-            return await TranscribeSession.open(url, config, encoder=encoder)
+            return await TranscribeSession.open(url, config, encoder=encoder, headers=self._headers)
         except SocketRefusedError as refused:
             if self._tokens is None or refused.status not in (401, 403):
                 raise
             self._tokens.invalidate()
-            return await TranscribeSession.open(await self.session_url(), config, encoder=encoder)
+            return await TranscribeSession.open(await self.session_url(), config, encoder=encoder, headers=self._headers)
 
     def encoder(self) -> AudioEncoder:
         return make_encoder(self.encoding)  # type: ignore[arg-type]
@@ -92,7 +97,10 @@ async def open_backend(
         target = url or config.backend.url
         if not target:
             raise ValueError("backend.kind is 'url' but no backend.url is set")
-        yield Backend("url", realtime_required=False, encoding=_encoding(config, kind), _static_url=target)
+        token = environ.get(SERVER_TOKEN_VARIABLE)
+        headers = {"Authorization": f"Bearer {token}"} if token else None
+        yield Backend("url", realtime_required=False, encoding=_encoding(config, kind), _static_url=target,
+                      _headers=headers)
     elif kind == "corti":
         credentials = corti_credentials(config, environ)
         if credentials is None:

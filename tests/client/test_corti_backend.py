@@ -13,6 +13,7 @@ from collections.abc import Iterator
 import pytest
 
 from dictation_daemon.client.backend import open_backend
+from dictation_daemon.client.errors import SocketRefusedError
 from dictation_daemon.client.streaming import stream_pcm
 from dictation_daemon.config import DaemonConfig
 from dictation_daemon.corti.auth import InvalidClientError, RealmNotFoundError
@@ -111,3 +112,18 @@ def test_auth_failures_name_the_problem_and_never_the_secret(token_server: Token
         assert words in str(failure.value) and environment["CORTI_CLIENT_SECRET"] not in str(failure.value)
 
     with_fake_corti(token_server, test)
+
+
+def test_a_shared_server_token_comes_from_the_environment_as_a_header() -> None:
+    async def main() -> None:
+        async with LocalServer(ScriptedRecognizer(SCRIPT), token_check=lambda token: token == "shared-secret") as server:
+            for environment, admitted in (({"DICTATION_SERVER_TOKEN": "shared-secret"}, True), ({}, False)):
+                async with open_backend(DaemonConfig(), url=server.url, environ=environment) as backend:
+                    if admitted:
+                        assert await dictate(backend) == ["patient is stable"]
+                    else:
+                        with pytest.raises(SocketRefusedError) as refused:
+                            await dictate(backend)
+                        assert refused.value.status == 401
+
+    asyncio.run(main())
