@@ -182,17 +182,27 @@ class ClipboardPluginSection(Section):
     """The ``clipboard`` plugin: pastes finals through the clipboard, which is restored afterwards."""
 
     paste_chord: str = "ctrl+v"
-    terminal_paste_chord: str = "ctrl+shift+v"
-    """Used for windows whose WM_CLASS is in ``terminals``."""
-    terminals: list[str] = Field(default_factory=lambda: list(DEFAULT_TERMINALS))
-    restore_after_seconds: Annotated[float, Field(ge=0, le=10)] = 0.5
+    paste_chords_by_window_class: dict[str, str] | None = None
+    """WM_CLASS name → the chord that pastes there; empty means the known terminals use ``ctrl+shift+v``."""
+    restore_delay_seconds: Annotated[float, Field(ge=0, le=10)] = 0.5
     """The previous clipboard comes back after this delay, and only if it still holds the dictated text."""
 
+    @field_validator("paste_chord")
+    @classmethod
+    def _valid_chord(cls, value: str) -> str:
+        from ..insertion.chords import Chord
 
-DEFAULT_TERMINALS = (
-    "xterm", "uxterm", "gnome-terminal", "gnome-terminal-server", "konsole", "alacritty", "kitty",
-    "terminator", "tilix", "xfce4-terminal", "urxvt", "st", "wezterm", "foot",
-)
+        Chord.parse(value)
+        return value
+
+    @field_validator("paste_chords_by_window_class")
+    @classmethod
+    def _valid_chords(cls, value: dict[str, str] | None) -> dict[str, str] | None:
+        from ..insertion.chords import Chord
+
+        for chord in (value or {}).values():
+            Chord.parse(chord)
+        return value
 
 
 class CommandsPluginSection(Section):
@@ -204,6 +214,23 @@ class CommandsPluginSection(Section):
 
     actions: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_COMMAND_ACTIONS))
 
+    @field_validator("actions")
+    @classmethod
+    def _valid_actions(cls, value: dict[str, str]) -> dict[str, str]:
+        from ..insertion.chords import Chord
+
+        for action in value.values():
+            if action.startswith("@"):
+                if action[1:] not in COMMAND_ACTIONS:
+                    raise ValueError(f"unknown action {action!r}; built-in actions: "
+                                     + ", ".join(f"@{name}" for name in COMMAND_ACTIONS))
+            else:
+                Chord.parse(action)
+        return value
+
+
+COMMAND_ACTIONS = ("scratch_that", "new_line", "new_paragraph")
+"""The built-in actions a command can be mapped to, as ``@name``."""
 
 DEFAULT_COMMAND_ACTIONS = {
     "next_section": "tab",

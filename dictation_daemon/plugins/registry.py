@@ -14,12 +14,13 @@ from importlib.metadata import entry_points
 
 from ..config.model import DaemonConfig
 from .base import Plugin, PluginContext
+from .clipboard import ClipboardPlugin
 from .commands import CommandsPlugin
 from .keystroke import KeystrokePlugin
 
 ENTRY_POINT_GROUP = "dictation_daemon.plugins"
-BUILT_IN: dict[str, type[Plugin]] = {plugin.name: plugin for plugin in (KeystrokePlugin, CommandsPlugin)}
-INSERTERS = frozenset({KeystrokePlugin.name, "clipboard"})
+BUILT_IN: dict[str, type[Plugin]] = {plugin.name: plugin for plugin in (KeystrokePlugin, ClipboardPlugin, CommandsPlugin)}
+INSERTERS = frozenset({KeystrokePlugin.name, ClipboardPlugin.name})
 """Plugins that type into the focused window: left out when the daemon runs headless."""
 
 

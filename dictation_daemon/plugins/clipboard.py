@@ -1,0 +1,91 @@
+"""The ``clipboard`` plugin: pastes finals through the clipboard instead of typing them.
+
+A paste is one chord however long the text, and the application's own paste handles every character,
+which suits long dictations and applications that drop typed input. The insertion package picks the
+chord per application (terminals use Ctrl+Shift+V) and restores the user's clipboard afterwards, only
+if it still holds the dictated text. Take-backs ("scratch that") are still backspaces. Interim text is
+not shown in this mode: replacing it would mean a paste per interim.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from ..config.model import ClipboardPluginSection
+from ..controller.events import TranscriptEvent
+from ..insertion.chords import Chord
+from ..insertion.outcome import InsertionReport
+from ..insertion.rules import Edit
+from ..insertion.window import WindowInfo
+from .base import Plugin, PluginContext, PluginUnavailable
+from .field import FocusedField, settle_seconds
+
+
+class ClipboardWriter:
+    """A :class:`~.field.Writer` that deletes with backspaces and inserts with a paste."""
+
+    def __init__(self, section: ClipboardPluginSection) -> None:
+        from ..insertion.clipboard import ClipboardPaster, PasteRules
+        from ..insertion.keyboard import KeystrokeTyper
+
+        self._typer = KeystrokeTyper()
+        rules = PasteRules(section.paste_chord, section.paste_chords_by_window_class)
+        self._paster = ClipboardPaster(self._typer, rules=rules, restore_delay=section.restore_delay_seconds)
+
+    def focused_window(self) -> WindowInfo | None:
+        return self._typer.focused_window()
+
+    def wait_for_modifiers(self) -> float:
+        return self._typer.wait_for_modifiers()
+
+    def apply(self, edit: Edit) -> InsertionReport:
+        deleted = self._typer.apply(Edit(delete=edit.delete)).deleted if edit.delete else 0
+        if not edit.insert:
+            return InsertionReport("clipboard", 0, deleted, self._typer.focused_window(), 0.0)
+        pasted = self._paster.paste(edit.insert).insertion
+        return InsertionReport("clipboard", pasted.typed, deleted, pasted.window, pasted.modifier_wait)
+
+    def press_chord(self, chord: str | Chord) -> InsertionReport:
+        return self._typer.press_chord(chord)
+
+    def close(self) -> None:
+        self._paster.close()
+        self._typer.close()
+
+
+class ClipboardPlugin(Plugin):
+    """Pastes dictation through the clipboard."""
+
+    name = "clipboard"
+
+    def __init__(self, context: PluginContext) -> None:
+        self._context = context
+        section = context.config.plugins.clipboard
+        self._field = FocusedField(lambda: ClipboardWriter(section), settle_seconds=settle_seconds(context.config))
+
+    @classmethod
+    def create(cls, context: PluginContext, options: Mapping[str, Any]) -> ClipboardPlugin:
+        return cls(context)
+
+    async def start(self) -> None:
+        if not os.environ.get("DISPLAY"):
+            raise PluginUnavailable("pasting needs an X display and DISPLAY is not set")
+        try:
+            await self._field.open()
+        except Exception as error:  # whatever the X libraries or pyperclip raise names the reason
+            raise PluginUnavailable(f"cannot paste into this session: {error}") from error
+        self._context.inserter = self._field
+
+    async def stop(self) -> None:
+        await self._field.close()
+
+    async def on_transcript(self, event: TranscriptEvent) -> bool:
+        if event.is_final:
+            await self._field.segment(event)
+        return False
+
+    async def on_paste(self, text: str) -> bool:
+        await self._field.insert(text)
+        return True

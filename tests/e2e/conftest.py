@@ -1,0 +1,117 @@
+"""The daemon as users run it: ``dictation-daemon run`` in a subprocess on the test screen and microphone."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import wave
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import yaml
+
+from benchmarks.speech import speech, with_pauses
+from dictation_daemon.rpc.client import DaemonNotRunning, RpcClient
+from tests.rig.pulse import VirtualMicrophone
+
+DAEMON = Path(sys.executable).parent / "dictation-daemon"
+TALK = "ctrl+alt+d"
+
+
+def write_wav(samples: np.ndarray, path: Path) -> Path:
+    """16 kHz mono PCM16 WAV of float samples."""
+    with wave.open(str(path), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(16000)
+        wav.writeframes((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
+    return path
+
+
+def spoken(tmp_path: Path, name: str, *parts: str | float) -> Path:
+    """A WAV of the festival voice saying the text parts, numbers being seconds of silence."""
+    clips = [part if isinstance(part, (int, float)) else speech(part) for part in parts]
+    return write_wav(with_pauses([0.2, *clips, 0.3]), tmp_path / f"{name}.wav")
+
+
+class RunningDaemon:
+    """A daemon subprocess and the ways a test talks to it: its socket, xdotool on its screen."""
+
+    def __init__(self, process: subprocess.Popen[bytes], env: dict[str, str], socket: Path, log: Path) -> None:
+        self.process = process
+        self.env = env
+        self.socket = socket
+        self.log = log
+
+    def call(self, method: str) -> Any:
+        with RpcClient(self.socket) as client:
+            return client.call(method)
+
+    def cli(self, *arguments: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(DAEMON), *arguments, "--socket", str(self.socket)], env=self.env,
+                              capture_output=True, text=True, timeout=30)
+
+    def xdotool(self, *arguments: str) -> None:
+        subprocess.run(["xdotool", *arguments], env=self.env, check=True)
+
+    def wait_for(self, predicate: Any, what: str, timeout: float = 60) -> dict[str, Any]:
+        """Polls ``status`` until ``predicate(status)`` holds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.process.poll() is not None:
+                raise AssertionError(f"the daemon exited ({self.process.returncode}):\n{self.log.read_text()}")
+            try:
+                status = self.call("status")
+                if predicate(status):
+                    return status
+            except (DaemonNotRunning, ConnectionError):
+                pass
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out waiting for {what}:\n{self.log.read_text()}")
+            time.sleep(0.1)
+
+    def wait_idle(self) -> dict[str, Any]:
+        return self.wait_for(lambda status: status["state"] == "idle", "the daemon to be idle")
+
+
+@pytest.fixture
+def start_daemon(x_display: str, microphone: VirtualMicrophone, tmp_path: Path) -> Iterator[Any]:
+    """Starts the daemon with the given configuration sections (local engine, test hotkey, private socket)."""
+    started: list[RunningDaemon] = []
+
+    def start(config: dict[str, Any] | None = None, *extra: str) -> RunningDaemon:
+        socket = tmp_path / "rpc" / "rpc.sock"
+        settings: dict[str, Any] = {"backend": {"kind": "local"}, "hotkeys": {"talk": TALK},
+                                    "rpc": {"socket_path": str(socket)}}
+        for section, values in (config or {}).items():
+            settings[section] = {**settings.get(section, {}), **values}
+        config_file = tmp_path / "config.yaml"
+        config_file.write_text(yaml.safe_dump(settings))
+        env = {**microphone.env, "DISPLAY": x_display}
+        log = tmp_path / "daemon.log"
+        process = subprocess.Popen([str(DAEMON), "run", "--config", str(config_file), "--verbose", *extra],
+                                   env=env, stdout=subprocess.DEVNULL, stderr=log.open("wb"))
+        daemon = RunningDaemon(process, env, socket, log)
+        started.append(daemon)
+        daemon.wait_for(lambda status: status["session"]["ready"] and status["state"] == "idle",
+                        "the daemon to be ready")
+        return daemon
+
+    yield start
+    for daemon in started:
+        daemon.process.terminate()
+        try:
+            daemon.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            daemon.process.kill()
+            daemon.process.wait()
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words without punctuation, for comparing recognised text where exact words vary."""
+    return "".join(char.lower() if char.isalnum() or char.isspace() else " " for char in text).split()
