@@ -51,7 +51,11 @@ async def rig(recognizer: Recognizer) -> AsyncIterator[Rig]:
 
 
 def assert_same_words(dictated: Dictated, reference: Dictated, time_tolerance: float = 0.08) -> None:
-    """Every word once, in order, on the same timeline as the clean run; no interim about delivered audio."""
+    """Every word once, in order, on the same timeline as the clean run; no interim about delivered audio.
+
+    The times matter as much as the words: the scripted recognizer names a phrase by its tone, so an
+    utterance whose beginning was lost still reads the same; its start time is what gives the loss away.
+    """
     assert dictated.text == reference.text
     assert dictated.commands == reference.commands
     for (start, end), (ref_start, ref_end) in zip(dictated.final_times, reference.final_times, strict=True):

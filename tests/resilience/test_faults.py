@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from dictation_daemon.client.backoff import RetryPolicy
 from dictation_daemon.client.connection_status import ConnectionState
-from dictation_daemon.client.errors import ConfigDeniedError
+from dictation_daemon.client.errors import ConfigDeniedError, ConnectionLostError
 from dictation_daemon.client.resilient import ResilientSession
 from dictation_daemon.server.scripted import ScriptedRecognizer
 from tests.server.tones import SCRIPT
@@ -160,5 +161,24 @@ def test_a_refused_configuration_gives_up_and_keeps_the_audio() -> None:
                 await session.send_audio(SPEECH[32000:64000])
             await session.close()
         assert setup.proxy.connections == 1
+
+    run(test)
+
+
+def test_with_a_limit_on_attempts_an_unreachable_server_gives_up_and_keeps_the_audio() -> None:
+    async def test() -> None:
+        async with rig(ScriptedRecognizer(SCRIPT)) as setup:
+            setup.proxy.refuse()
+            retry = RetryPolicy(initial_delay=0.05, max_delay=0.1, max_attempts=2)
+            session = await ResilientSession.open(setup.backend, CONFIG, retry=retry)
+            await session.send_audio(SPEECH[:64000])
+            with pytest.raises(ConnectionLostError, match="gave up after 2 attempts: cannot connect"):
+                await session.wait_accepted(timeout=20)
+            assert session.status.state is ConnectionState.GAVE_UP
+            with pytest.raises(ConnectionLostError):
+                await session.flush()
+            assert session.pending_pcm() == SPEECH[:64000]
+            await session.close()
+        assert setup.proxy.connections == 0
 
     run(test)
