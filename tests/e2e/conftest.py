@@ -81,10 +81,11 @@ class RunningDaemon:
 
 @pytest.fixture
 def start_daemon(x_display: str, microphone: VirtualMicrophone, tmp_path: Path) -> Iterator[Any]:
-    """Starts the daemon with the given configuration sections (local engine, test hotkey, private socket)."""
+    """Starts the daemon with the given configuration sections (local engine, test hotkey, private socket),
+    on the test screen unless ``display`` is false."""
     started: list[RunningDaemon] = []
 
-    def start(config: dict[str, Any] | None = None, *extra: str) -> RunningDaemon:
+    def start(config: dict[str, Any] | None = None, *extra: str, display: bool = True) -> RunningDaemon:
         socket = tmp_path / "rpc" / "rpc.sock"
         settings: dict[str, Any] = {"backend": {"kind": "local"}, "hotkeys": {"talk": TALK},
                                     "rpc": {"socket_path": str(socket)}}
@@ -93,6 +94,8 @@ def start_daemon(x_display: str, microphone: VirtualMicrophone, tmp_path: Path) 
         config_file = tmp_path / "config.yaml"
         config_file.write_text(yaml.safe_dump(settings))
         env = {**microphone.env, "DISPLAY": x_display}
+        if not display:
+            del env["DISPLAY"]
         log = tmp_path / "daemon.log"
         process = subprocess.Popen([str(DAEMON), "run", "--config", str(config_file), "--verbose", *extra],
                                    env=env, stdout=subprocess.DEVNULL, stderr=log.open("wb"))

@@ -6,13 +6,14 @@ is not the point; punctuation, capitals and spacing at joins, which the daemon d
 
 from __future__ import annotations
 
+import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
 from tests.e2e.conftest import TALK, spoken, words
-from tests.rig.textfield import TextFieldWindow
+from tests.rig.textfield import CONTROL_MASK, TextFieldWindow
 
 pytestmark = [pytest.mark.desktop, pytest.mark.engine]
 
@@ -115,3 +116,34 @@ def test_next_section_moves_focus_to_the_next_field(start_daemon, microphone, x_
         first = window.read("entry")
     assert words(first) == ["mild", "chest", "pain"] and first == "Mild chest pain."
     assert second.startswith("No ") and words(second) == ["no", "fever"] and second.endswith(".")
+
+
+def _clipboard(daemon) -> str:
+    return subprocess.run(["xclip", "-selection", "clipboard", "-o"], env=daemon.env, capture_output=True,
+                          text=True, timeout=10).stdout
+
+
+def test_clipboard_mode_pastes_and_restores_the_previous_clipboard(start_daemon, microphone, x_display, tmp_path):
+    daemon = start_daemon({"plugins": {"enabled": ["clipboard", "commands"]}})
+    previous = subprocess.Popen(["xclip", "-selection", "clipboard", "-i"], env=daemon.env, stdin=subprocess.PIPE)
+    previous.communicate(b"copied by the user", timeout=10)
+    with TextFieldWindow(x_display) as window:
+        hold_and_speak(daemon, microphone, spoken(tmp_path, "one", SENTENCE))
+        text = window.settle(1.0)
+        pasted = [keysym for keysym, state, *_ in window.key_presses() if keysym.lower() == "v" and state & CONTROL_MASK]
+    assert words(text) == EXPECTED and text.endswith("pain.")
+    assert pasted, "the text did not arrive by a paste chord"
+    deadline = time.monotonic() + 10
+    while _clipboard(daemon) != "copied by the user" and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _clipboard(daemon) == "copied by the user"
+
+
+def test_unicode_from_a_replacement_lands_exactly(start_daemon, microphone, x_display, tmp_path):
+    replacements = [{"find": "chest pain", "replace": "Brustschmerz ± 38.5 °C, 5 µg – naïve"}]
+    daemon = start_daemon({"transcription": {"replacements": replacements}})
+    with TextFieldWindow(x_display) as window:
+        hold_and_speak(daemon, microphone, spoken(tmp_path, "one", SENTENCE))
+        text = window.settle(1.0)
+    assert text.endswith(" mild Brustschmerz ± 38.5 °C, 5 µg – naïve.")
+    assert words(text) == [*EXPECTED[:-2], *words("Brustschmerz ± 38.5 °C, 5 µg – naïve")]
