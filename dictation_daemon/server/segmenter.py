@@ -95,6 +95,22 @@ class SpeechSegmenter:
             return None
         return self._span(self._speech_start, self.samples_seen)
 
+    @property
+    def trailing_silence_seconds(self) -> float:
+        """How long the open span has been quiet: 0 while its last frame is voiced or no span is open."""
+        if self._speech_start is None:
+            return 0.0
+        return (self._analysed - self._last_voiced_end) / self.sample_rate
+
+    def ending_span(self) -> SpeechSpan | None:
+        """The open span as :meth:`close` would return it now, without closing it.
+
+        A recognizer can decode this ahead while a short silence may still turn out to be the end.
+        """
+        if self._speech_start is None or self._voiced_frames < self._min_speech_frames:
+            return None
+        return self._span(self._speech_start, min(self.samples_seen, self._last_voiced_end + self._padding))
+
     def close(self) -> SpeechSpan | None:
         """Closes the current span now (the client flushed), if it holds enough speech to decode."""
         if self._speech_start is None:

@@ -118,3 +118,10 @@ def test_concurrent_streams_both_complete(recognizer: WhisperRecognizer) -> None
     for thread in threads:
         thread.join(timeout=120)
     assert heard == {name: [text] for name, text in texts.items()}
+
+
+def test_a_flush_during_the_release_tail_gets_the_final_decoded_ahead(recognizer: WhisperRecognizer) -> None:
+    stream = recognizer.open_stream(english())
+    assert stream_through(stream, with_pauses([0.5, speech(SECOND), 0.3])) == []  # too short a pause to close
+    last = stream.finish()
+    assert [words_of(segment.words) for segment in last] == [SECOND]

@@ -26,6 +26,12 @@ from .vocabulary import hotwords, session_vocabulary
 INTERIM_INTERVAL_SECONDS = 1.0
 """New audio needed in the open span before the next interim decode."""
 
+DECODE_AHEAD_SECONDS = 0.15
+"""Silence after which the open span is decoded ahead, before the pause is long enough to close it.
+
+When a push-to-talk key is released the client still records a short tail (about 0.3 s) before it
+flushes; decoding ahead during that tail means the flush finds its final already decoded, or nearly."""
+
 
 class WhisperRecognizer(Recognizer):
     """Whisper (CTranslate2, int8 on the CPU) shared by every session of the process.
@@ -34,7 +40,8 @@ class WhisperRecognizer(Recognizer):
     invalid folder raises :class:`~.model.ModelNotFoundError` here, at start-up, not on the first session.
     ``decode_slots`` bounds how many decodes run at once across all sessions (default: one per two
     cores), served first come, first served. ``segmenter_factory`` builds each stream's segmenter, which
-    decides where spans close.
+    decides where spans close; ``decode_ahead_seconds`` is the silence after which an open span is decoded
+    ahead (``None``: only when it closes).
 
     ``supported_languages`` are the Corti codes whose base language the model knows: ``en``, ``en-US``
     and ``en-GB`` for the English-only ``.en`` models; a multilingual model adds e.g. ``da``, ``de`` and
@@ -48,9 +55,11 @@ class WhisperRecognizer(Recognizer):
         decode_slots: int | None = None,
         cpu_threads: int | None = None,
         segmenter_factory: Callable[[], SpeechSegmenter] = SpeechSegmenter,
+        decode_ahead_seconds: float | None = DECODE_AHEAD_SECONDS,
     ) -> None:
         self.shared: SharedModel = shared_model(model_path, decode_slots, cpu_threads)
         self._segmenter_factory = segmenter_factory
+        self._decode_ahead_seconds = decode_ahead_seconds
         self.supported_languages = frozenset(
             code for code in CORTI_LANGUAGES if whisper_language(code) in self.shared.languages
         )
@@ -58,7 +67,7 @@ class WhisperRecognizer(Recognizer):
     def open_stream(self, config: TranscribeConfig) -> WhisperStream:
         if config.primary_language not in self.supported_languages:
             raise ValueError(f"language {config.primary_language!r} is not supported by this model")
-        return WhisperStream(self.shared, config, self._segmenter_factory())
+        return WhisperStream(self.shared, config, self._segmenter_factory(), self._decode_ahead_seconds)
 
 
 def whisper_language(corti_code: str) -> str:
@@ -69,15 +78,28 @@ def whisper_language(corti_code: str) -> str:
 class WhisperStream(RecognitionStream):
     """One session: finals for each span as a pause closes it, greedy interims for the open span if asked.
 
+    A short silence (``decode_ahead_seconds``) already starts the final decode of the open span; if the
+    pause then closes the span, or the client flushes, with no new voice in it, that result is used and
+    nothing is decoded again. If the speaker goes on, the early decode was wasted, so it is only done when
+    a decode slot is free right now.
+
     Interims are a preview and must not slow the finals down, so one is decoded only when at least
     :data:`INTERIM_INTERVAL_SECONDS` of new audio has arrived, when the last interim decode is not recent
     (the stream waits as long as that decode took, so interims use at most half a decode slot), and when
     a decode slot is free right now: an interim never queues behind another session's final.
     """
 
-    def __init__(self, shared: SharedModel, config: TranscribeConfig, segmenter: SpeechSegmenter) -> None:
+    def __init__(
+        self,
+        shared: SharedModel,
+        config: TranscribeConfig,
+        segmenter: SpeechSegmenter,
+        decode_ahead_seconds: float | None = DECODE_AHEAD_SECONDS,
+    ) -> None:
         self._shared = shared
         self._segmenter = segmenter
+        self._decode_ahead_seconds = decode_ahead_seconds
+        self._ahead: tuple[float, float, str] | None = None  # start, voiced end and words of a span decoded ahead
         self._language = whisper_language(config.primary_language)
         self._hotwords = hotwords(session_vocabulary(config))
         self._interims = config.interim_results
@@ -86,6 +108,8 @@ class WhisperStream(RecognitionStream):
 
     def accept_audio(self, samples: np.ndarray) -> list[RecognizedSegment]:
         results = [final for span in self._segmenter.feed(samples) if (final := self._final(span))]
+        if self._decode_ahead():
+            return results
         if self._interims:
             interim = self._interim()
             if interim is not None:
@@ -98,11 +122,33 @@ class WhisperStream(RecognitionStream):
         return [final] if final is not None else []
 
     def _final(self, span: SpeechSpan) -> RecognizedSegment | None:
-        with self._shared.gate.held():
-            words = self._decode(span, FINAL_DECODE)
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None and ahead[:2] == (span.start, span.voiced_end):
+            words = ahead[2]  # the same voiced audio was decoded during the silence
+        else:
+            with self._shared.gate.held():
+                words = self._decode(span, FINAL_DECODE)
         if not words:
             return None
         return RecognizedSegment(words, span.voiced_start, span.voiced_end, is_final=True)
+
+    def _decode_ahead(self) -> bool:
+        """Decodes the open span if it has gone quiet; says whether it did."""
+        if self._decode_ahead_seconds is None:
+            return False
+        if self._segmenter.trailing_silence_seconds < self._decode_ahead_seconds:
+            return False
+        span = self._segmenter.ending_span()
+        if span is None or (self._ahead is not None and self._ahead[:2] == (span.start, span.voiced_end)):
+            return False
+        if not self._shared.gate.try_acquire():
+            return False
+        try:
+            words = self._decode(span, FINAL_DECODE)
+        finally:
+            self._shared.gate.release()
+        self._ahead = (span.start, span.voiced_end, words)
+        return True
 
     def _interim(self) -> RecognizedSegment | None:
         span = self._segmenter.open_span()
