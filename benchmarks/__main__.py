@@ -1,0 +1,23 @@
+"""Runs every benchmark and writes ``BENCHMARKS.md``: ``python -m benchmarks [--trials N]``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from . import engine, latency, report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--trials", type=int, default=6, help="flush timings per dictation and approach")
+    arguments = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    engine_result = engine.main()
+    latency_result = latency.main(arguments.trials)
+    report.write(engine_result, latency_result, "python -m benchmarks " + " ".join(sys.argv[1:]))
+    print(f"wrote {report.REPORT}")
+
+
+main()
