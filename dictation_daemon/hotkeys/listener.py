@@ -1,0 +1,122 @@
+"""The pynput keyboard listener feeding :class:`PushToTalk`, with actions delivered on the asyncio loop.
+
+pynput calls back on its own thread; each event is stamped there with the monotonic clock (so a busy
+loop cannot make a held key look released) and handed to the loop, where the machine runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+
+from .combo import ComboError, normalise_key
+from .machine import Action, PushToTalk
+
+
+class HotkeysUnavailable(RuntimeError):
+    """The global keyboard listener could not start; the message says why."""
+
+
+def load_pynput_keyboard() -> ModuleType:
+    """Imports pynput's keyboard module, which on X11 connects to ``$DISPLAY`` at import time and fails
+    without one; hence it is imported only when hotkeys are actually started."""
+    try:
+        from pynput import keyboard
+    except ImportError as error:
+        raise HotkeysUnavailable(f"pynput cannot use this session: {str(error).splitlines()[0]}") from error
+    return keyboard
+
+
+def key_name(key: Any) -> str | None:
+    """The combo name of a canonical pynput key (a ``Key`` member or a ``KeyCode``), or ``None`` for keys no
+    combo can name."""
+    keyboard = load_pynput_keyboard()
+    if isinstance(key, keyboard.Key):
+        name = key.name
+    elif isinstance(key, keyboard.KeyCode) and key.char:
+        name = key.char
+    else:
+        return None
+    try:
+        return normalise_key(name)
+    except ComboError:
+        return None
+
+
+class HotkeyListener:
+    """Runs a global keyboard listener for the lifetime of the daemon and calls ``on_action`` on the loop."""
+
+    def __init__(self, machine: PushToTalk, on_action: Callable[[Action], None], *, ready_timeout: float = 5.0) -> None:
+        self._machine = machine
+        self._on_action = on_action
+        self._ready_timeout = ready_timeout
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._listener: Any = None
+        self._tick: asyncio.TimerHandle | None = None
+
+    async def start(self) -> None:
+        """Starts listening; raises :class:`HotkeysUnavailable` if the listener dies or does not get ready."""
+        self._loop = asyncio.get_running_loop()
+        keyboard = load_pynput_keyboard()
+        listener = keyboard.Listener(
+            on_press=lambda key: self._from_listener(listener, key, True),
+            on_release=lambda key: self._from_listener(listener, key, False),
+        )
+        self._listener = listener
+        ready = asyncio.Event()
+        listener.start()
+        # pynput's wait() blocks for ever if the listener thread dies first, so it gets a throwaway thread.
+        threading.Thread(target=lambda: (listener.wait(), self._loop.call_soon_threadsafe(ready.set)), daemon=True).start()  # type: ignore[union-attr]
+        deadline = time.monotonic() + self._ready_timeout
+        while not ready.is_set():
+            if not listener.is_alive() or time.monotonic() > deadline:
+                self.stop()
+                raise HotkeysUnavailable(self._failure(listener))
+            try:
+                await asyncio.wait_for(ready.wait(), 0.05)
+            except TimeoutError:
+                pass
+
+    def stop(self) -> None:
+        if self._tick is not None:
+            self._tick.cancel()
+            self._tick = None
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            listener.stop()
+
+    @staticmethod
+    def _failure(listener: Any) -> str:
+        try:
+            listener.join(0)
+        except Exception as error:  # whatever the platform backend raised is the reason to show
+            return f"the keyboard listener failed: {error}"
+        return "the keyboard listener did not start"
+
+    def _from_listener(self, listener: Any, key: Any, down: bool) -> None:
+        at = time.monotonic()
+        name = key_name(listener.canonical(key)) if key is not None else None
+        if name is not None:
+            self._loop.call_soon_threadsafe(self._feed, name, down, at)  # type: ignore[union-attr]
+
+    def _feed(self, name: str, down: bool, at: float) -> None:
+        actions = self._machine.press(name, at) if down else self._machine.release(name, at)
+        self._deliver(actions)
+
+    def _on_tick(self) -> None:
+        self._tick = None
+        self._deliver(self._machine.tick(time.monotonic()))
+
+    def _deliver(self, actions: list[Action]) -> None:
+        for action in actions:
+            self._on_action(action)
+        deadline = self._machine.deadline()
+        if self._tick is not None:
+            self._tick.cancel()
+            self._tick = None
+        if deadline is not None and self._listener is not None:
+            self._tick = self._loop.call_later(max(0.0, deadline - time.monotonic()), self._on_tick)  # type: ignore[union-attr]
