@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import itertools
 import json
 import socket
@@ -25,7 +26,8 @@ class RpcCallError(RuntimeError):
 
 
 class RpcClient:
-    """One connection; :meth:`call` sends a request and returns its result, skipping notifications."""
+    """One connection; :meth:`call` sends a request and returns its result, and :meth:`receive` returns the
+    notifications in arrival order, including those that came while a call waited for its answer."""
 
     def __init__(self, path: Path, *, timeout: float = 10.0) -> None:
         self.path = path
@@ -38,6 +40,7 @@ class RpcClient:
             self._socket.close()
             raise DaemonNotRunning(f"no dictation daemon is running (nothing listens on {path})") from error
         self._reader = self._socket.makefile("rb")
+        self._notifications: collections.deque[dict[str, Any]] = collections.deque()
 
     def __enter__(self) -> RpcClient:
         return self
@@ -56,15 +59,25 @@ class RpcClient:
             request["params"] = params
         self._socket.sendall(encode(request))
         while True:
-            message = self.receive()
-            if message.get("id") == request_id:
+            message = self._read()
+            if "method" in message:
+                self._notifications.append(message)
+            elif message.get("id") == request_id:
                 if "error" in message:
                     error = message["error"]
                     raise RpcCallError(error.get("code", 0), error.get("message", ""), error.get("data"))
                 return message.get("result")
 
     def receive(self) -> dict[str, Any]:
-        """The next message from the daemon (an answer or a notification)."""
+        """The next notification from the daemon."""
+        if self._notifications:
+            return self._notifications.popleft()
+        message = self._read()
+        while "method" not in message:  # answers belong to call(), never to a listener
+            message = self._read()
+        return message
+
+    def _read(self) -> dict[str, Any]:
         line = self._reader.readline(MAX_MESSAGE_BYTES + 2)
         if not line:
             raise ConnectionError("the daemon closed the connection")
