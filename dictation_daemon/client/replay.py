@@ -177,19 +177,8 @@ class ReplayLedger:
         if isinstance(message, ConfigAccepted):
             first, self._first_accepted = not self._first_accepted, True
             return [message] if first else []
-        if isinstance(message, Transcript):
-            data = message.data
-            if not self._is_new(data.end):
-                return []
-            if data.is_final:
-                self._commit(data.end)
-            return [message.model_copy(update={"data": data.model_copy(update=self._shifted(data.start, data.end))})]
-        if isinstance(message, Command):
-            data = message.data
-            if not self._is_new(data.end):
-                return []
-            self._commit(data.end)
-            return [message.model_copy(update={"data": data.model_copy(update=self._shifted(data.start, data.end))})]
+        if isinstance(message, (Transcript, Command)):
+            return self._result(message)
         if isinstance(message, Flushed):
             return self._flushed(message)
         if isinstance(message, AudioEvent):
@@ -229,9 +218,6 @@ class ReplayLedger:
     def _global(self, stream_seconds: float) -> float:
         return round(self.origin / SAMPLE_RATE + stream_seconds, 6)
 
-    def _shifted(self, start: float, end: float) -> dict[str, float]:
-        return {"start": self._global(start), "end": self._global(end)}
-
     def _is_new(self, stream_end: float) -> bool:
         """Whether a result ending at ``stream_end`` covers audio not yet delivered."""
         return self._global(stream_end) > self.committed / SAMPLE_RATE + _SAME_TIME
@@ -240,6 +226,16 @@ class ReplayLedger:
         point = min(self.sent, round(self._global(stream_end) * SAMPLE_RATE))
         self.committed = max(self.committed, point)
         self.progressed = True
+
+    def _result(self, message: Transcript | Command) -> list[ServerMessage]:
+        """A transcript or command on the session's timeline, unless it is about audio already delivered."""
+        data = message.data
+        if not self._is_new(data.end):
+            return []
+        if isinstance(message, Command) or message.data.is_final:
+            self._commit(data.end)
+        shifted = data.model_copy(update={"start": self._global(data.start), "end": self._global(data.end)})
+        return [message.model_copy(update={"data": shifted})]
 
     def _flushed(self, message: Flushed) -> list[ServerMessage]:
         if not self._flushes_sent:

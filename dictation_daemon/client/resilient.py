@@ -39,6 +39,7 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_BUFFER_LIMIT_SECONDS = 600.0
 """Ten minutes of 16 kHz PCM16, about 19 MB, kept in memory before spilling to a private file."""
+DEFAULT_RETRY = RetryPolicy()
 PACE_ALLOWANCE_SECONDS = 0.5
 """How far a stream to a real-time backend may run ahead of the wall clock: the audio captured while the
 socket was opening goes out at once rather than trickling."""
@@ -58,7 +59,7 @@ class ResilientSession:
         backend: Backend,
         config: TranscribeConfig,
         *,
-        retry: RetryPolicy = RetryPolicy(),
+        retry: RetryPolicy = DEFAULT_RETRY,
         buffer_limit_seconds: float = DEFAULT_BUFFER_LIMIT_SECONDS,
         spill_dir: str | None = None,
         replay_speed: float = 1.0,

@@ -22,7 +22,6 @@ from dictation_daemon.protocol.messages import (
     Transcript,
     TranscriptData,
 )
-
 from tests.server.tones import tones
 
 from .proxy import FaultProxy

@@ -32,7 +32,7 @@ def run_against_corti(token_server: TokenServer, fault_at: float | None) -> tupl
     outcome: list[tuple[Dictated, FaultProxy]] = []
 
     async def main() -> None:
-        check = lambda token: token in token_server.issued and token not in revoked  # noqa: E731
+        check = lambda token: token in token_server.issued and token not in revoked
         async with (LocalServer(ScriptedRecognizer(SCRIPT), token_check=check) as server,
                     FaultProxy(server.port) as proxy):
             environment = {
