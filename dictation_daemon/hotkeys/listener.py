@@ -32,13 +32,13 @@ def load_pynput_keyboard() -> ModuleType:
 
 
 def key_name(key: Any) -> str | None:
-    """The combo name of a canonical pynput key (a ``Key`` member or a ``KeyCode``), or ``None`` for keys no
-    combo can name."""
+    """The combo name of a pynput key (a ``Key`` member or a ``KeyCode``), or ``None`` for keys no combo can
+    name. Keys go by their ``Key`` name ("space", "ctrl_r"), characters by the unshifted character."""
     keyboard = load_pynput_keyboard()
     if isinstance(key, keyboard.Key):
         name = key.name
-    elif isinstance(key, keyboard.KeyCode) and key.char:
-        name = key.char
+    elif isinstance(key, keyboard.KeyCode) and key.char and not key.char.isspace():
+        name = key.char.lower()
     else:
         return None
     try:
@@ -63,8 +63,8 @@ class HotkeyListener:
         self._loop = asyncio.get_running_loop()
         keyboard = load_pynput_keyboard()
         listener = keyboard.Listener(
-            on_press=lambda key: self._from_listener(listener, key, True),
-            on_release=lambda key: self._from_listener(listener, key, False),
+            on_press=lambda key: self._from_listener(key, True),
+            on_release=lambda key: self._from_listener(key, False),
         )
         self._listener = listener
         ready = asyncio.Event()
@@ -74,8 +74,9 @@ class HotkeyListener:
         deadline = time.monotonic() + self._ready_timeout
         while not ready.is_set():
             if not listener.is_alive() or time.monotonic() > deadline:
+                reason = self._failure(listener)
                 self.stop()
-                raise HotkeysUnavailable(self._failure(listener))
+                raise HotkeysUnavailable(reason)
             try:
                 await asyncio.wait_for(ready.wait(), 0.05)
             except TimeoutError:
@@ -88,6 +89,7 @@ class HotkeyListener:
         listener, self._listener = self._listener, None
         if listener is not None:
             listener.stop()
+            listener.join(1.0)  # let it close its X connections before the display may go away
 
     @staticmethod
     def _failure(listener: Any) -> str:
@@ -97,11 +99,14 @@ class HotkeyListener:
             return f"the keyboard listener failed: {error}"
         return "the keyboard listener did not start"
 
-    def _from_listener(self, listener: Any, key: Any, down: bool) -> None:
+    def _from_listener(self, key: Any, down: bool) -> None:
         at = time.monotonic()
-        name = key_name(listener.canonical(key)) if key is not None else None
+        name = key_name(key)
         if name is not None:
-            self._loop.call_soon_threadsafe(self._feed, name, down, at)  # type: ignore[union-attr]
+            try:
+                self._loop.call_soon_threadsafe(self._feed, name, down, at)  # type: ignore[union-attr]
+            except RuntimeError:  # the loop is closed: the daemon is shutting down
+                pass
 
     def _feed(self, name: str, down: bool, at: float) -> None:
         actions = self._machine.press(name, at) if down else self._machine.release(name, at)

@@ -1,0 +1,61 @@
+"""The listener under a private Xvfb: real key events from xdotool reach the machine as one START and one STOP."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+
+import pytest
+
+from dictation_daemon.hotkeys.combo import parse_combo
+from dictation_daemon.hotkeys.machine import Action, Bindings, Mode, PushToTalk
+
+
+@pytest.fixture
+def display_env(x_display: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    monkeypatch.setenv("DISPLAY", x_display)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    return {"DISPLAY": x_display}
+
+
+def xdotool(env: dict[str, str], *arguments: str) -> None:
+    subprocess.run(["xdotool", *arguments], env=env, check=True, timeout=10)
+
+
+async def listen_while(env: dict[str, str], mode: Mode, script: list[tuple[str, ...]]) -> list[Action]:
+    """Starts the listener, plays the xdotool commands (with ``("sleep", seconds)`` pauses), returns the actions."""
+    from dictation_daemon.hotkeys.listener import HotkeyListener
+
+    actions: list[Action] = []
+    machine = PushToTalk(Bindings(parse_combo("ctrl+alt+space"), cancel=parse_combo("esc")), mode)
+    listener = HotkeyListener(machine, actions.append)
+    await listener.start()
+    try:
+        for step in script:
+            if step[0] == "sleep":
+                await asyncio.sleep(float(step[1]))
+            else:
+                await asyncio.to_thread(xdotool, env, *step)
+        await asyncio.sleep(0.5)
+    finally:
+        listener.stop()
+    return actions
+
+
+def test_hold_with_repeated_presses_is_one_utterance(display_env: dict[str, str]) -> None:
+    script: list[tuple[str, ...]] = [("keydown", "ctrl"), ("keydown", "alt"), ("keydown", "space"), ("sleep", "0.3")]
+    script += [("keydown", "space"), ("sleep", "0.03")] * 10  # what a held key's auto-repeat looks like
+    script += [("keyup", "ctrl"), ("keyup", "space"), ("keyup", "alt")]  # released in another order
+    assert asyncio.run(listen_while(display_env, Mode.HOLD, script)) == [Action.START, Action.STOP]
+
+
+def test_fake_release_press_pairs_are_one_utterance(display_env: dict[str, str]) -> None:
+    script: list[tuple[str, ...]] = [("keydown", "ctrl+alt+space"), ("sleep", "0.3")]
+    script += [("keyup", "space", "keydown", "space"), ("sleep", "0.03")] * 8  # one xdotool call: back to back
+    script += [("keyup", "ctrl+alt+space")]
+    assert asyncio.run(listen_while(display_env, Mode.HOLD, script)) == [Action.START, Action.STOP]
+
+
+def test_cancel_combo_through_the_listener(display_env: dict[str, str]) -> None:
+    script: list[tuple[str, ...]] = [("key", "ctrl+alt+space"), ("sleep", "0.3"), ("key", "Escape")]
+    assert asyncio.run(listen_while(display_env, Mode.TOGGLE, script)) == [Action.START, Action.CANCEL]
