@@ -30,9 +30,10 @@ log = logging.getLogger(__name__)
 
 SAMPLE_RATE = 16_000
 BYTES_PER_SECOND = SAMPLE_RATE * 2
-STALL_SECONDS = 2.0
+STALL_SECONDS = 5.0
 """A running stream that delivers nothing for this long is treated as a lost device (some ALSA paths stall
-instead of reporting an error)."""
+instead of reporting an error). Generous, because a sound server may take a couple of seconds to start
+delivering on a freshly opened stream (seen with PulseAudio reconfiguring an idle sink's rate)."""
 FIRST_BLOCK_SECONDS = 6.0
 """Allowance for the first block after opening: through ALSA's PulseAudio plugin, a process's first stream
 delivers its first block about 2 s after start, which the stall limit would take for a dead device."""
@@ -54,11 +55,13 @@ class MicrophoneState(enum.Enum):
 @dataclass(frozen=True)
 class CaptureStats:
     """Counters for `status`: overruns are audio the device lost before we saw it, drops are blocks we
-    discarded because the event loop fell behind by more than the inbox holds."""
+    discarded because the event loop fell behind by more than the inbox holds; ``received_seconds`` (audio
+    since the stream opened) shows whether the device delivers anything at all."""
 
     overruns: int
     drops: int
     level_dbfs: float
+    received_seconds: float
 
 
 class Microphone:
@@ -98,6 +101,7 @@ class Microphone:
         self._ring_bytes = 0
         self._last_block = b""
         self._last_block_at = 0.0
+        self._received_bytes = 0
         self._utterance: Utterance | None = None
         self._tail_left: int | None = None
         self._watchdog: asyncio.TimerHandle | None = None
@@ -114,7 +118,7 @@ class Microphone:
     @property
     def stats(self) -> CaptureStats:
         level = rms_dbfs(self._last_block) if self._state is MicrophoneState.RUNNING else SILENCE_DBFS
-        return CaptureStats(self._overruns, self._drops, level)
+        return CaptureStats(self._overruns, self._drops, level, self._received_bytes / BYTES_PER_SECOND)
 
     @property
     def recording(self) -> bool:
@@ -138,6 +142,7 @@ class Microphone:
         self._ring.clear()
         self._ring_bytes = 0
         self._last_block = b""
+        self._received_bytes = 0
         stream = sd.InputStream(
             device=None if self.device is None else self.device.index,
             samplerate=SAMPLE_RATE,
@@ -223,6 +228,7 @@ class Microphone:
     def _accept(self, block: bytes) -> None:
         self._last_block = block
         self._last_block_at = time.monotonic()
+        self._received_bytes += len(block)
         self._ring.append(block)
         self._ring_bytes += len(block)
         while self._ring and self._ring_bytes - len(self._ring[0]) >= self._preroll_bytes:
