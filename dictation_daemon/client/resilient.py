@@ -30,6 +30,7 @@ from ..protocol.messages import ConfigAccepted, Ended, Flushed, ServerMessage, T
 from .backend import Backend
 from .backoff import RetryPolicy
 from .connection_status import ConnectionState, ConnectionStatus
+from .futures import fail, resolve
 from .errors import ConnectionLostError, SessionError, SocketRefusedError
 from .kept_audio import BYTES_PER_SAMPLE, KeptAudio, default_spill_dir
 from .replay import SAMPLE_RATE, ReplayLedger, SendAudio, SendFlush, StreamOutcome
@@ -273,13 +274,13 @@ class ResilientSession:
 
     def _deliver(self, message: ServerMessage) -> None:
         if isinstance(message, ConfigAccepted):
-            _resolve(self._accepted, message)
+            resolve(self._accepted, message)
         elif isinstance(message, Flushed) and self._flush_waiters:
-            _resolve(self._flush_waiters.popleft(), None)
+            resolve(self._flush_waiters.popleft(), None)
         elif isinstance(message, Usage):
             self._usage = message
         elif isinstance(message, Ended):
-            _resolve(self._ended, self._usage)
+            resolve(self._ended, self._usage)
             self._set_status(ConnectionStatus(ConnectionState.CLOSED))
         self._events.put_nowait(message)
 
@@ -310,10 +311,10 @@ class ResilientSession:
         self._fail_waiters(error)
 
     def _fail_waiters(self, error: BaseException) -> None:
-        _fail(self._accepted, error)
-        _fail(self._ended, error)
+        fail(self._accepted, error)
+        fail(self._ended, error)
         while self._flush_waiters:
-            _fail(self._flush_waiters.popleft(), error)
+            fail(self._flush_waiters.popleft(), error)
 
     def _raise_if_over(self) -> None:
         if self._failure is not None:
@@ -336,13 +337,3 @@ def _worth_retrying(error: Exception) -> bool:
 def _describe(error: BaseException) -> str:
     return str(error) or type(error).__name__
 
-
-def _resolve(future: asyncio.Future, value: object) -> None:
-    if not future.done():
-        future.set_result(value)
-
-
-def _fail(future: asyncio.Future, error: BaseException) -> None:
-    if not future.done():
-        future.set_exception(error)
-        future.exception()  # marks it retrieved: nobody may be waiting, and that is fine

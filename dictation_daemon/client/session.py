@@ -30,6 +30,7 @@ from ..protocol.messages import (
     TranscribeConfig,
     Usage,
 )
+from .futures import fail, resolve
 from .errors import REFUSAL_ERRORS, ConnectionLostError, ServerError, SessionError, SocketRefusedError
 
 logger = logging.getLogger(__name__)
@@ -170,27 +171,27 @@ class TranscribeSession:
 
     def _dispatch(self, message: ServerMessage) -> None:
         if isinstance(message, ConfigAccepted):
-            _resolve(self._accepted, message)
+            resolve(self._accepted, message)
         elif isinstance(message, CONFIG_REFUSALS):
             self._error = REFUSAL_ERRORS[type(message)](message, message.reason)
-            _fail(self._accepted, self._error)
+            fail(self._accepted, self._error)
         elif isinstance(message, Flushed):
             if self._flushes:
-                _resolve(self._flushes.popleft(), None)
+                resolve(self._flushes.popleft(), None)
         elif isinstance(message, Usage):
             self._usage = message
         elif isinstance(message, ErrorMessage):
             self._error = ServerError(message.error)
             logger.warning("server error: %s", self._error)
         elif isinstance(message, Ended):
-            _resolve(self._ended, self._usage)
+            resolve(self._ended, self._usage)
         self._events.put_nowait(message)
 
     def _fail_waiters(self, error: SessionError) -> None:
-        _fail(self._accepted, error)
-        _fail(self._ended, error)
+        fail(self._accepted, error)
+        fail(self._ended, error)
         while self._flushes:
-            _fail(self._flushes.popleft(), error)
+            fail(self._flushes.popleft(), error)
 
     def _raise_if_failed(self) -> None:
         if self._accepted.done() and self._accepted.exception() is not None:
@@ -198,13 +199,3 @@ class TranscribeSession:
         if not self.is_open:
             raise self._error or ConnectionLostError("the session is over")
 
-
-def _resolve(future: asyncio.Future, value: object) -> None:
-    if not future.done():
-        future.set_result(value)
-
-
-def _fail(future: asyncio.Future, error: BaseException) -> None:
-    if not future.done():
-        future.set_exception(error)
-        future.exception()  # marks it retrieved: nobody may be waiting, and that is fine
