@@ -15,13 +15,12 @@ from functools import partial
 
 from dictation_daemon.server.app import LocalServer
 from dictation_daemon.server.engine import WhisperRecognizer
-from dictation_daemon.server.engine.whisper import DECODE_AHEAD_SECONDS
-from dictation_daemon.server.segmenter import SpeechSegmenter
+from dictation_daemon.server.engine.whisper import DECODE_AHEAD_SECONDS, whisper_segmenter
 
 
 async def serve(pause_seconds: float, decode_ahead: bool) -> None:
     recognizer = WhisperRecognizer(
-        segmenter_factory=partial(SpeechSegmenter, pause_seconds=pause_seconds),
+        segmenter_factory=partial(whisper_segmenter, pause_seconds=pause_seconds),
         decode_ahead_seconds=DECODE_AHEAD_SECONDS if decode_ahead else None,
     )
     async with LocalServer(recognizer) as server:

@@ -23,6 +23,11 @@ from .decoding import FINAL_DECODE, INTERIM_DECODE, DecodeSettings, decode
 from .model import SharedModel, shared_model
 from .vocabulary import hotwords, session_vocabulary
 
+SPAN_PADDING_SECONDS = 0.3
+"""Audio kept around each span's voice. Whisper reads a word better with some quiet before it: on the
+slt voice of the dictation set 0.3 s gave 55/69 exact texts, the segmenter's default 0.2 s gave 53 and
+0.1 s 54."""
+
 INTERIM_INTERVAL_SECONDS = 1.0
 """New audio needed in the open span before the next interim decode."""
 
@@ -40,8 +45,8 @@ class WhisperRecognizer(Recognizer):
     invalid folder raises :class:`~.model.ModelNotFoundError` here, at start-up, not on the first session.
     ``decode_slots`` bounds how many decodes run at once across all sessions (default: one per two
     cores), served first come, first served. ``segmenter_factory`` builds each stream's segmenter, which
-    decides where spans close; ``decode_ahead_seconds`` is the silence after which an open span is decoded
-    ahead (``None``: only when it closes).
+    decides where spans close (default :func:`whisper_segmenter`); ``decode_ahead_seconds`` is the
+    silence after which an open span is decoded ahead (``None``: only when it closes).
 
     ``supported_languages`` are the Corti codes whose base language the model knows: ``en``, ``en-US``
     and ``en-GB`` for the English-only ``.en`` models; a multilingual model adds e.g. ``da``, ``de`` and
@@ -54,11 +59,11 @@ class WhisperRecognizer(Recognizer):
         *,
         decode_slots: int | None = None,
         cpu_threads: int | None = None,
-        segmenter_factory: Callable[[], SpeechSegmenter] = SpeechSegmenter,
+        segmenter_factory: Callable[[], SpeechSegmenter] | None = None,
         decode_ahead_seconds: float | None = DECODE_AHEAD_SECONDS,
     ) -> None:
         self.shared: SharedModel = shared_model(model_path, decode_slots, cpu_threads)
-        self._segmenter_factory = segmenter_factory
+        self._segmenter_factory = segmenter_factory or whisper_segmenter
         self._decode_ahead_seconds = decode_ahead_seconds
         self.supported_languages = frozenset(
             code for code in CORTI_LANGUAGES if whisper_language(code) in self.shared.languages
@@ -68,6 +73,11 @@ class WhisperRecognizer(Recognizer):
         if config.primary_language not in self.supported_languages:
             raise ValueError(f"language {config.primary_language!r} is not supported by this model")
         return WhisperStream(self.shared, config, self._segmenter_factory(), self._decode_ahead_seconds)
+
+
+def whisper_segmenter(**settings: float) -> SpeechSegmenter:
+    """A segmenter with the padding Whisper works best with; ``settings`` override any other default."""
+    return SpeechSegmenter(**{"padding_seconds": SPAN_PADDING_SECONDS, **settings})
 
 
 def whisper_language(corti_code: str) -> str:
