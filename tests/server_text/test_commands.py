@@ -190,3 +190,19 @@ def test_no_commands_configured() -> None:
 
 def test_empty_final_gives_nothing() -> None:
     assert commands_pipeline().process(final("", 0.0, 1.0)) == []
+
+
+def test_a_dropped_or_added_plural_s_still_matches() -> None:
+    from dictation_daemon.protocol.messages import CommandDefinition, TranscribeConfig
+    from dictation_daemon.server.recognizer import RecognizedSegment
+    from dictation_daemon.server.text.pipeline import TextPipeline
+
+    config = TranscribeConfig(primary_language="en", spoken_punctuation=True, commands=[CommandDefinition.model_validate({
+        "id": "go_to_section", "phrases": ["go to {section} section"],
+        "variables": [{"key": "section", "type": "enum", "enum": ["medications", "plan"]}]})])
+    pipeline = TextPipeline(config)
+    [command] = pipeline.process(RecognizedSegment("Go to medication section.", 0.0, 1.0, True)) + pipeline.flush()
+    assert command.id == "go_to_section" and command.variables == {"section": "medications"}
+    pipeline = TextPipeline(config)
+    results = pipeline.process(RecognizedSegment("The class is over.", 0.0, 1.0, True)) + pipeline.flush()
+    assert [result.text for result in results] == ["the class is over"]

@@ -253,3 +253,18 @@ def test_number_words_read_back_with_text2num(value: int) -> None:
 def test_ordinal_words_read_back_with_text2num(value: int) -> None:
     suffix = "th" if value % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(value % 10, "th")
     assert alpha2digit(number_words(str(value), ordinal=True), "en", threshold=0) == f"{value}{suffix}"
+
+
+def test_a_time_the_model_wrote_as_one_number_before_am_pm() -> None:
+    from dictation_daemon.protocol.messages import TranscribeConfig
+    from dictation_daemon.server.recognizer import RecognizedSegment
+    from dictation_daemon.server.text.pipeline import TextPipeline
+
+    config = TranscribeConfig(primary_language="en", spoken_punctuation=True)
+    for spoken, expected in [("Given at 415 p.m. period.", "given at 4:15 PM."),
+                             ("Seen at 1045 p.m. period.", "seen at 10:45 PM."),
+                             ("Room 415 is free.", "room 415 is free"),
+                             ("Given at 1375 pm", "given at 1375 pm")]:
+        pipeline = TextPipeline(config)
+        [result] = pipeline.process(RecognizedSegment(spoken, 0.0, 1.0, True)) + pipeline.flush()
+        assert result.text == expected

@@ -6,6 +6,8 @@ by the model still fires.
 
 * An enum variable matches one of its values, which may have several words; the value reported is the
   one from the configuration, as written there.
+* A plural "s" does not decide a match (:func:`lemma`): "go to medication section" finds the
+  "medications" value, "next sections" still means "next section".
 * A wildcard takes one or more words up to the first place where the rest of the phrase matches; a
   wildcard ending a phrase takes the rest of the segment, but stops where another command begins. Its
   value is the spoken words, lower case.
@@ -74,11 +76,11 @@ def compile_phrases(commands: Sequence[CommandDefinition]) -> list[Phrase]:
             for token in phrase.split():
                 placeholder = PLACEHOLDER.fullmatch(token)
                 if placeholder is None:
-                    elements.extend(Literal(word_key(part)) for part in _strip(token).split())
+                    elements.extend(Literal(lemma(word_key(part))) for part in _strip(token).split())
                     continue
                 variable = variables[placeholder.group(1)]
                 if variable.type == "enum":
-                    values = tuple((tuple(word_key(_strip(value)).split()), value) for value in variable.enum or [])
+                    values = tuple((_lemmas(word_key(_strip(value)).split()), value) for value in variable.enum or [])
                     elements.append(EnumVariable(variable.key, values))
                 else:
                     elements.append(WildcardVariable(variable.key))
@@ -133,11 +135,11 @@ def _ends(
         return
     head, rest = elements[0], elements[1:]
     if isinstance(head, Literal):
-        if position < len(keys) and keys[position] == head.key:
+        if position < len(keys) and lemma(keys[position]) == head.key:
             yield from _ends(rest, keys, position + 1, starts)
     elif isinstance(head, EnumVariable):
         for value_keys, value in head.values:
-            if tuple(keys[position : position + len(value_keys)]) == value_keys:
+            if _lemmas(keys[position : position + len(value_keys)]) == value_keys:
                 for end, variables in _ends(rest, keys, position + len(value_keys), starts):
                     yield end, {head.name: value, **variables}
     elif not rest:
@@ -161,12 +163,12 @@ def _proper_prefix(elements: Sequence[Element], keys: Sequence[str], position: i
         return False
     head, rest = elements[0], elements[1:]
     if isinstance(head, Literal):
-        return keys[position] == head.key and _proper_prefix(rest, keys, position + 1)
+        return lemma(keys[position]) == head.key and _proper_prefix(rest, keys, position + 1)
     if isinstance(head, EnumVariable):
-        remaining = tuple(keys[position:])
+        remaining = _lemmas(keys[position:])
         return any(
             value_keys[: len(remaining)] == remaining if len(remaining) < len(value_keys)
-            else tuple(keys[position : position + len(value_keys)]) == value_keys
+            else _lemmas(keys[position : position + len(value_keys)]) == value_keys
             and _proper_prefix(rest, keys, position + len(value_keys))
             for value_keys, _ in head.values
         )
@@ -178,6 +180,19 @@ def _proper_prefix(elements: Sequence[Element], keys: Sequence[str], position: i
         if next(_ends(rest, keys, stop, None), None) is not None:
             return False  # the wildcard ends at its first literal: the phrase is complete
     return False
+
+
+def lemma(key: str) -> str:
+    """A word key with a plural "s" dropped, so "go to medication section" finds the "medications" value.
+
+    Speech models often drop or add a plural "s"; no command should hinge on it. Short words ("is",
+    "his") and "-ss" endings ("class") are left alone.
+    """
+    return key[:-1] if len(key) > 3 and key.endswith("s") and not key.endswith("ss") else key
+
+
+def _lemmas(keys: Sequence[str]) -> tuple[str, ...]:
+    return tuple(lemma(key) for key in keys)
 
 
 def _strip(text: str) -> str:

@@ -11,8 +11,8 @@ so a date without one is left to the number rules.
 spec's example "20250302" reads as day-before-month and was taken for a slip.
 
 What counts as a time: an hour with am/pm ("eight thirty pm", "8 p.m.", "eight oh five am"), an hour
-with "o'clock", or a time the model wrote with a colon ("8:30", "16:00"). A bare "at eight thirty" is
-too ambiguous and stays as numbers.
+with "o'clock", or a time the model wrote with a colon ("8:30", "16:00") or as one number before am/pm
+("415 pm"). A bare "at eight thirty" is too ambiguous and stays as numbers.
 
 Locale: en-GB writes day before month ("3 February 2025", "03/02/2025"); other English variants as in
 the spec's examples. ``locale`` times are 12-hour for English and 24-hour for every other language.
@@ -103,6 +103,10 @@ def read_time(items: list[Item], start: int) -> SpokenTime | None:
         if len(fraction) != 2 or meridiem is None:
             return None
         return _valid_time(start + 2, int(whole), int(fraction), meridiem, needs_meridiem=True)
+    if hour_number.spoken is None and len(hour_number.numeral) in (3, 4):  # the model's "415 pm"
+        meridiem = _meridiem(items, start + 1)
+        hour, minute = divmod(int(hour_number.numeral), 100)
+        return _valid_time(start + 2, hour, minute, meridiem, needs_meridiem=True) if meridiem else None
     hour, position = int(hour_number.value), start + 1
     minute, position, said_oclock = _minutes(items, position)
     meridiem = _meridiem(items, position)
