@@ -5,6 +5,11 @@ like release+press pairs a few milliseconds apart. Taken literally, one long hol
 dictation many times. :class:`KeyDebouncer` holds every release back for ``repeat_window`` seconds and
 forgets it if the same key is pressed again in that time, so only real releases reach the mode logic.
 That delays a stop by the window (a few tens of ms, inside the audio tail) and never starts twice.
+
+X repeats only the key pressed last, and a repeat's release and press are generated together, so when a
+different key goes down every held-back release is real and is confirmed at once. Otherwise a key typed
+right after the combo came up (by the user, or by the daemon itself, whose keystrokes the listener sees
+too) would count the just-released Ctrl and Alt as held and could complete a hotkey such as Ctrl+Alt+C.
 """
 
 from __future__ import annotations
@@ -85,6 +90,7 @@ class KeyDebouncer:
             return events
         if key in self._down:  # an auto-repeat press
             return events
+        events += self.expire(float("inf"))  # another key went down: no held-back release was a repeat
         self._down.add(key)
         return [*events, KeyEvent(key, True, at)]
 

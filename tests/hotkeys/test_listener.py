@@ -22,12 +22,16 @@ def xdotool(env: dict[str, str], *arguments: str) -> None:
     subprocess.run(["xdotool", *arguments], env=env, check=True, timeout=10)
 
 
-async def listen_while(env: dict[str, str], mode: Mode, script: list[tuple[str, ...]]) -> list[Action]:
+BINDINGS = Bindings(parse_combo("ctrl+alt+space"), cancel=parse_combo("esc"))
+
+
+async def listen_while(env: dict[str, str], mode: Mode, script: list[tuple[str, ...]],
+                       bindings: Bindings = BINDINGS) -> list[Action]:
     """Starts the listener, plays the xdotool commands (with ``("sleep", seconds)`` pauses), returns the actions."""
     from dictation_daemon.hotkeys.listener import HotkeyListener
 
     actions: list[Action] = []
-    machine = PushToTalk(Bindings(parse_combo("ctrl+alt+space"), cancel=parse_combo("esc")), mode)
+    machine = PushToTalk(bindings, mode)
     listener = HotkeyListener(machine, actions.append)
     await listener.start()
     try:
@@ -59,3 +63,11 @@ def test_fake_release_press_pairs_are_one_utterance(display_env: dict[str, str])
 def test_cancel_combo_through_the_listener(display_env: dict[str, str]) -> None:
     script: list[tuple[str, ...]] = [("key", "ctrl+alt+space"), ("sleep", "0.3"), ("key", "Escape")]
     assert asyncio.run(listen_while(display_env, Mode.TOGGLE, script)) == [Action.START, Action.CANCEL]
+
+
+def test_a_letter_typed_right_after_the_release_fires_no_hotkey(display_env: dict[str, str]) -> None:
+    """What the daemon's own typing looks like to its listener: XTEST keys a few ms after the combo came up."""
+    bindings = Bindings(parse_combo("ctrl+alt+space"), cancel=parse_combo("ctrl+alt+c"), paste_last=parse_combo("ctrl+alt+v"))
+    script: list[tuple[str, ...]] = [("keydown", "ctrl+alt+space"), ("sleep", "0.3"),
+                                     ("keyup", "space", "keyup", "alt", "keyup", "ctrl", "key", "v", "key", "c")]
+    assert asyncio.run(listen_while(display_env, Mode.HOLD, script, bindings)) == [Action.START, Action.STOP]

@@ -175,3 +175,26 @@ def test_single_key_combo() -> None:
         d.down(0.501 + i * 0.04, "f9")
     d.up(2.0, "f9")
     assert d.settle(3.0) == [START, STOP]
+
+
+def test_a_key_pressed_right_after_the_release_does_not_complete_a_combo_with_released_keys() -> None:
+    d = Driver(Mode.HOLD)
+    d.down(0.0, "ctrl", "alt", "space")
+    d.up(1.0, "space", "alt", "ctrl")
+    d.down(1.01, "v")  # typed 10 ms later, inside the repeat window: Ctrl and Alt are already up
+    d.up(1.02, "v")
+    assert d.settle(2.0) == [START, STOP]
+    assert d.machine.deadline() is None
+
+
+def test_another_key_confirms_a_held_back_release_at_once_and_at_its_own_time() -> None:
+    d = Driver(Mode.HOLD)
+    d.down(0.0, "ctrl", "alt", "space")
+    d.up(1.0, "space")
+    d.down(1.01, "x")
+    assert d.actions == [START, STOP], "the stop is not held back once another key went down"
+    d = Driver(Mode.AUTO)
+    d.down(0.0, "ctrl", "alt", "space")
+    d.up(0.29, "space")
+    d.down(0.35, "x")  # confirmed late, but the release itself was a tap
+    assert d.actions == [START] and d.machine.recording
