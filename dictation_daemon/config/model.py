@@ -270,15 +270,32 @@ class HistorySection(Section):
     """How many dictations to keep; 0 keeps none."""
 
 
+class RpcWebSocketSection(Section):
+    """A loopback WebSocket endpoint for browser-based editors: the token of the endpoint file and an allowed Origin."""
+
+    enabled: bool = False
+    port: Annotated[int, Field(ge=0, le=65535)] = 8766
+    """On 127.0.0.1; 0 picks a free port (written to the endpoint file)."""
+    allowed_origins: list[str] = []
+    """Exact ``Origin`` values allowed to connect, e.g. ``https://ehr.example.org``; none means no page can."""
+
+
 class RpcSection(Section):
     """The JSON-RPC 2.0 control socket at ``$XDG_RUNTIME_DIR/dictation-daemon/rpc.sock``, for this user only."""
 
     enabled: bool = True
+    transport: Literal["auto", "unix", "tcp"] = "auto"
+    """``auto``: a Unix socket where the platform has them, else loopback TCP with a token in the endpoint file."""
     socket_path: Path | None = None
-    """Empty means the default location above."""
+    """Empty means the default location above; with TCP its folder holds the endpoint file."""
+    tcp_port: Annotated[int, Field(ge=0, le=65535)] = 0
+    """Loopback TCP port; 0 picks a free one (written to the endpoint file)."""
     max_clients: Annotated[int, Field(ge=1, le=1024)] = 64
-    queue_size: Annotated[int, Field(ge=1, le=100000)] = 1000
+    queue_size: Annotated[int, Field(ge=2, le=100000)] = 1000
     """Messages waiting for a client; a client that falls further behind is disconnected."""
+    request_timeout_seconds: Annotated[float, Field(gt=0, le=600)] = 30.0
+    """A request still running after this is answered with an error."""
+    websocket: RpcWebSocketSection = RpcWebSocketSection()
 
 
 class DaemonConfig(Section):

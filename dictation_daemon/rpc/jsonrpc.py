@@ -12,6 +12,7 @@ registration, targets, per-field configuration) add methods and keep per-connect
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -30,6 +31,16 @@ INVALID_PARAMS = -32602
 INTERNAL_ERROR = -32603
 MESSAGE_TOO_LARGE = -32000
 """Server error (JSON-RPC reserves -32000 to -32099 for these): the line exceeded :data:`MAX_MESSAGE_BYTES`."""
+TOO_MANY_CLIENTS = -32001
+"""Sent once to a connection beyond the client cap, which is then closed."""
+NOT_INITIALIZED = -32002
+ALREADY_INITIALIZED = -32003
+REQUEST_TIMEOUT = -32004
+NOT_AUTHENTICATED = -32005
+"""Over loopback TCP every method but ``authenticate`` needs the endpoint file's token first."""
+
+AUTHENTICATE = "authenticate"
+"""The one method a connection that must authenticate may call first."""
 
 Params = dict[str, Any] | list[Any] | None
 
@@ -57,6 +68,10 @@ class Peer:
     number: int
     uid: int | None = None
     pid: int | None = None
+    authenticated: bool = True
+    """False on a loopback TCP connection until it proved it read the user's token file."""
+    close_after_answer: bool = False
+    """Set by a handler whose answer must be the last message on this connection (a wrong token)."""
     state: dict[str, Any] = field(default_factory=dict)
 
 
@@ -125,8 +140,10 @@ def expect_no_params(params: Params) -> None:
 class Dispatcher:
     """Parses lines, calls the registered handlers and builds the answers."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, timeout: float = 30.0) -> None:
         self._methods: dict[str, Handler] = {}
+        self.timeout = timeout
+        """Seconds a handler may run before its request is answered with :data:`REQUEST_TIMEOUT`."""
 
     def register(self, name: str, handler: Handler) -> None:
         if name in self._methods:
@@ -163,10 +180,15 @@ class Dispatcher:
         except RpcError as error:
             return error_response(request_id, error)
         try:
+            if not peer.authenticated and method != AUTHENTICATE:
+                raise RpcError(NOT_AUTHENTICATED, "not authenticated: call authenticate with the endpoint file's token")
             handler = self._methods.get(method)
             if handler is None:
                 raise RpcError(METHOD_NOT_FOUND, f"method not found: {method}")
-            result = await handler(params, peer)
+            try:
+                result = await asyncio.wait_for(handler(params, peer), self.timeout)
+            except TimeoutError:
+                raise RpcError(REQUEST_TIMEOUT, f"{method} did not finish within {self.timeout:g} s") from None
         except RpcError as error:
             return None if is_notification else error_response(request_id, error)
         except Exception:

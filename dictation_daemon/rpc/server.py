@@ -251,6 +251,12 @@ class RpcServer:
         with contextlib.suppress(FileNotFoundError):
             self.endpoint_file.unlink()
 
+    async def drain(self) -> None:
+        """Returns once every connected client's queue has been handed to its transport (stopping: the last
+        notifications of a dictation reach the clients before the socket closes); the caller bounds the wait."""
+        while any(not connection.closed and not connection.queue.empty() for connection in self._connections.values()):
+            await asyncio.sleep(0.01)
+
     def broadcast(self, method: str, params: dict[str, Any]) -> None:
         """Sends a notification to every connected client."""
         self.notify(method, params)

@@ -1,0 +1,309 @@
+"""The EHR integration methods (``initialize``, ``shutdown``, ``target.*``, ``session.configure``) and the
+router that turns the controller's events into each client's notifications.
+
+Routing happens when an event is published, so notifications leave at once and in order; the decision
+whether an event is *claimed* (an editor holding the target takes the text, a client handles the command)
+is recorded there too, and the ``rpc`` plugin, first in the plugin host, reads it back, so keystroke
+insertion and the desktop command mapping see exactly the events no client took.
+"""
+
+from __future__ import annotations
+
+import collections
+import logging
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic.alias_generators import to_camel
+
+from .. import __version__
+from ..controller.events import CommandEvent, Event, StateEvent, TranscriptEvent
+from ..controller.notices import SessionErrorEvent, UsageEvent
+from ..protocol.messages import (
+    CommandDefinition,
+    CommandVariable,
+    DateFormat,
+    MeasurementFormat,
+    NumberFormat,
+    OrdinalFormat,
+    RangeFormat,
+    Replacement,
+    TimeFormat,
+    TranscribeConfig,
+    describe_validation_error,
+)
+from .jsonrpc import (
+    ALREADY_INITIALIZED,
+    INVALID_PARAMS,
+    NOT_INITIALIZED,
+    Dispatcher,
+    Params,
+    Peer,
+    RpcError,
+    expect_no_params,
+)
+from .registry import Registration, Registry, Target
+from .schema import NOTIFICATIONS, PROTOCOL_VERSIONS
+from .server import RpcServer
+from .target_text import TargetText
+
+logger = logging.getLogger(__name__)
+
+UNSUPPORTED_VERSION = -32020
+TARGET_NOT_HELD = -32021
+CLAIMS_KEPT = 10000
+"""Claim decisions waiting for the plugin host; more means the ``rpc`` plugin is not running, oldest go."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+
+
+class _Variable(CommandVariable):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+
+
+class _Command(CommandDefinition):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+    id: Annotated[str, Field(min_length=1, max_length=100)]
+    variables: Annotated[list[_Variable], Field(max_length=20)] | None = None
+
+
+class _Formatting(_Strict):
+    dates: DateFormat | None = None
+    times: TimeFormat | None = None
+    numbers: NumberFormat | None = None
+    measurements: MeasurementFormat | None = None
+    numeric_ranges: RangeFormat | None = None
+    ordinals: OrdinalFormat | None = None
+
+
+class _Replacement(Replacement):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+
+
+class SessionConfiguration(_Strict):
+    """``session.configure`` params: a field's changes to the daemon's transcription settings."""
+
+    language: Annotated[str, Field(min_length=1, max_length=20)] | None = None
+    interim_results: bool | None = None
+    spoken_punctuation: bool | None = None
+    automatic_punctuation: bool | None = None
+    commands: Annotated[list[_Command], Field(max_length=200)] | None = None
+    commands_mode: Literal["merge", "replace"] = "merge"
+    formatting: _Formatting | None = None
+    keyterms: Annotated[list[Annotated[str, Field(min_length=1, max_length=50)]], Field(max_length=1000)] | None = None
+    replacements: Annotated[list[_Replacement], Field(max_length=1000)] | None = None
+
+    def apply_to(self, base: TranscribeConfig) -> TranscribeConfig:
+        """The daemon's configuration with this field's changes; raises ``ValueError`` on a conflict."""
+        update: dict[str, Any] = {}
+        for name in ("interim_results", "spoken_punctuation", "automatic_punctuation"):
+            if getattr(self, name) is not None:
+                update[name] = getattr(self, name)
+        if self.language is not None:
+            update["primary_language"] = self.language
+        if self.commands is not None:
+            own = [CommandDefinition.model_validate(command.to_wire()) for command in self.commands]
+            ids = {command.id for command in own}
+            kept = [] if self.commands_mode == "replace" else [c for c in base.commands or [] if c.id not in ids]
+            update["commands"] = [*kept, *own] or None
+        if self.formatting is not None:
+            current = (base.formatting.to_wire() if base.formatting else {})
+            update["formatting"] = {**current, **self.formatting.model_dump(by_alias=True, exclude_none=True)}
+        if self.keyterms is not None:
+            update["keyterms"] = {"terms": [{"term": term} for term in self.keyterms]} if self.keyterms else None
+        if self.replacements is not None:
+            update["replacements"] = [r.to_wire() for r in self.replacements] or None
+        merged = {**base.to_wire(), **{to_camel(key): value for key, value in update.items()}}
+        return TranscribeConfig.model_validate({key: value for key, value in merged.items() if value is not None})
+
+
+class _Client(_Strict):
+    name: Annotated[str, Field(min_length=1, max_length=100)]
+    version: Annotated[str, Field(max_length=50)] = ""
+
+
+class _InitializeParams(_Strict):
+    protocol_versions: Annotated[list[Annotated[str, Field(min_length=1, max_length=20)]],
+                                 Field(min_length=1, max_length=20)]
+    client: _Client
+    commands: Annotated[list[Annotated[str, Field(min_length=1, max_length=100)]], Field(max_length=200)] = []
+    inserts_text: bool = False
+
+
+class _ClaimParams(_Strict):
+    field: Annotated[str, Field(min_length=1, max_length=200)]
+    before: str = ""
+    after: str = ""
+    configuration: SessionConfiguration | None = None
+
+
+def parse(model: type[BaseModel], params: Params) -> Any:
+    """Validates an object's params; every problem is ``INVALID_PARAMS`` naming the field."""
+    if params is None:
+        params = {}
+    if not isinstance(params, dict):
+        raise RpcError(INVALID_PARAMS, "params must be an object")
+    try:
+        return model.model_validate(params)
+    except ValidationError as error:
+        raise RpcError(INVALID_PARAMS, describe_validation_error(error)) from None
+
+
+class Claims:
+    """The events clients took, recorded when routed and read back once by the ``rpc`` plugin."""
+
+    def __init__(self) -> None:
+        self._claimed: collections.OrderedDict[int, Event] = collections.OrderedDict()
+
+    def add(self, event: Event) -> None:
+        self._claimed[id(event)] = event
+        while len(self._claimed) > CLAIMS_KEPT:
+            self._claimed.popitem(last=False)
+
+    def take(self, event: Event) -> bool:
+        """Whether a client took ``event`` (each decision is read once)."""
+        return self._claimed.pop(id(event), None) is event
+
+
+class EhrApi:
+    """The registration, target and configuration methods, and the notifications for each client."""
+
+    def __init__(self, server: RpcServer, *, base_config: Callable[[], TranscribeConfig],
+                 configure: Callable[[TranscribeConfig | None], None]) -> None:
+        """``base_config`` gives the daemon's transcription config; ``configure`` sets the next utterance's
+        (``None``: the daemon's own)."""
+        self.server = server
+        self.registry = Registry()
+        self.claims = Claims()
+        self._base_config = base_config
+        self._configure = configure
+        server.on_disconnect(self._disconnected)
+
+    def register_methods(self, dispatcher: Dispatcher) -> None:
+        dispatcher.register("initialize", self._initialize)
+        dispatcher.register("shutdown", self._shutdown)
+        dispatcher.register("target.claim", self._claim)
+        dispatcher.register("target.release", self._release)
+        dispatcher.register("session.configure", self._session_configure)
+        self._dispatcher = dispatcher
+
+    def status(self) -> dict[str, Any]:
+        target = self.registry.target
+        return {"registered": [r.to_json() for r in self.registry.registrations.values()],
+                "target": {"clientId": target.client_id, "field": target.field} if target else None}
+
+    # --- events → notifications ---------------------------------------------------------------------
+
+    def route(self, event: Event) -> None:
+        """The event hub's subscriber: notifies the clients and records what they claimed."""
+        if isinstance(event, TranscriptEvent):
+            routed = self.registry.route_transcript(event)
+            self.server.notify("transcript", routed.params)
+        elif isinstance(event, CommandEvent):
+            routed = self.registry.route_command(event)
+            if routed.recipients:
+                self.server.notify("command", routed.params, to=routed.recipients)
+        elif isinstance(event, StateEvent):
+            self.server.notify("state", event.to_json())
+            return
+        elif isinstance(event, UsageEvent):
+            self.server.notify("usage", event.to_json())
+            return
+        elif isinstance(event, SessionErrorEvent):
+            target = self.registry.target
+            self.server.notify("error", {**event.to_json(), "field": target.field if target else None})
+            if event.source == "configuration" and target is not None:
+                target.configuration = None
+            return
+        else:
+            return
+        if routed.claimed:
+            self.claims.add(event)
+
+    def paste(self, text: str) -> bool:
+        """paste-last while an inserting editor holds the target: the text goes to it; ``True`` if it did."""
+        routed = self.registry.paste(text)
+        if routed is None:
+            return False
+        client_id, params = routed
+        self.server.notify("transcript", params, to=(client_id,))
+        return True
+
+    # --- methods ------------------------------------------------------------------------------------
+
+    async def _initialize(self, params: Params, peer: Peer) -> dict[str, Any]:
+        if peer.number in self.registry.registrations:
+            raise RpcError(ALREADY_INITIALIZED, "already initialized; call shutdown first to register again")
+        request = parse(_InitializeParams, params)
+        version = next((v for v in PROTOCOL_VERSIONS if v in request.protocol_versions), None)
+        if version is None:
+            raise RpcError(UNSUPPORTED_VERSION, "no protocol version in common", {"supported": list(PROTOCOL_VERSIONS)})
+        self.registry.register(Registration(peer.number, request.client.name, request.client.version,
+                                            frozenset(request.commands), request.inserts_text))
+        logger.info("rpc client %d registered as %s %s", peer.number, request.client.name, request.client.version)
+        return {"protocolVersion": version, "server": {"name": "dictation-daemon", "version": __version__},
+                "clientId": peer.number, "methods": self._dispatcher.methods, "notifications": sorted(NOTIFICATIONS)}
+
+    async def _shutdown(self, params: Params, peer: Peer) -> dict[str, Any]:
+        expect_no_params(params)
+        self._require_registration(peer)
+        if self.registry.unregister(peer.number) is not None:
+            self._configure(None)
+        return {"registered": False}
+
+    async def _claim(self, params: Params, peer: Peer) -> dict[str, Any]:
+        self._require_registration(peer)
+        request = parse(_ClaimParams, params)
+        configuration = self._merged(request.configuration)
+        language = (configuration or self._base_config()).primary_language
+        target = Target(peer.number, request.field, TargetText(request.before, request.after, language=language),
+                        configuration)
+        previous = self.registry.claim(target)
+        if previous is not None:
+            self.server.notify("target.lost", {"field": previous.field, "reason": "another client claimed the target"},
+                               to=(previous.client_id,))
+        self._configure(configuration)
+        return self._effective(target)
+
+    async def _release(self, params: Params, peer: Peer) -> dict[str, Any]:
+        expect_no_params(params)
+        self._require_registration(peer)
+        released = self.registry.release(peer.number) is not None
+        if released:
+            self._configure(None)
+        return {"released": released}
+
+    async def _session_configure(self, params: Params, peer: Peer) -> dict[str, Any]:
+        self._require_registration(peer)
+        target = self.registry.target
+        if target is None or target.client_id != peer.number:
+            raise RpcError(TARGET_NOT_HELD, "session.configure needs the target: call target.claim first")
+        target.configuration = self._merged(parse(SessionConfiguration, params))
+        self._configure(target.configuration)
+        return self._effective(target)
+
+    # --- helpers ------------------------------------------------------------------------------------
+
+    def _merged(self, configuration: SessionConfiguration | None) -> TranscribeConfig | None:
+        if configuration is None or not configuration.model_fields_set:
+            return None
+        try:
+            return configuration.apply_to(self._base_config())
+        except ValidationError as error:
+            raise RpcError(INVALID_PARAMS, describe_validation_error(error)) from None
+
+    def _effective(self, target: Target) -> dict[str, Any]:
+        config = target.configuration or self._base_config()
+        return {"field": target.field, "language": config.primary_language,
+                "commands": [command.id for command in config.commands or []]}
+
+    def _require_registration(self, peer: Peer) -> None:
+        if peer.number not in self.registry.registrations:
+            raise RpcError(NOT_INITIALIZED, "not initialized: call initialize first")
+
+    def _disconnected(self, peer: Peer) -> None:
+        if self.registry.unregister(peer.number) is not None:
+            self._configure(None)
