@@ -11,6 +11,9 @@ from typing import Any
 
 from .jsonrpc import MAX_MESSAGE_BYTES, encode
 
+ENDPOINT_FILE = "rpc-endpoint.json"
+"""Written by a daemon serving loopback TCP or WebSocket, next to where the socket would be (0600)."""
+
 
 class DaemonNotRunning(ConnectionError):
     """Nothing listens on the socket: the daemon is not running (or runs with another socket path)."""
@@ -29,18 +32,45 @@ class RpcClient:
     """One connection; :meth:`call` sends a request and returns its result, and :meth:`receive` returns the
     notifications in arrival order, including those that came while a call waited for its answer."""
 
-    def __init__(self, path: Path, *, timeout: float = 10.0) -> None:
+    def __init__(self, path: Path, *, timeout: float = 10.0, _tcp: tuple[str, int] | None = None) -> None:
         self.path = path
         self._ids = itertools.count(1)
-        self._socket = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._socket = socket.socket(socket.AF_INET if _tcp else socket.AF_UNIX, socket.SOCK_STREAM)
         self._socket.settimeout(timeout)
         try:
-            self._socket.connect(str(path))
+            self._socket.connect(_tcp or str(path))
         except (FileNotFoundError, ConnectionRefusedError) as error:
             self._socket.close()
-            raise DaemonNotRunning(f"no dictation daemon is running (nothing listens on {path})") from error
+            raise DaemonNotRunning(f"no dictation daemon is running (nothing listens on {_tcp or path})") from error
         self._reader = self._socket.makefile("rb")
         self._notifications: collections.deque[dict[str, Any]] = collections.deque()
+
+    @classmethod
+    def over_tcp(cls, endpoint_file: Path, *, timeout: float = 10.0) -> RpcClient:
+        """Connects to a daemon serving loopback TCP, with the address and token from its endpoint file."""
+        try:
+            endpoint = json.loads(endpoint_file.read_text(encoding="utf-8"))
+        except FileNotFoundError as error:
+            raise DaemonNotRunning(f"no dictation daemon is running (no endpoint file {endpoint_file})") from error
+        client = cls(endpoint_file, timeout=timeout, _tcp=(endpoint["host"], endpoint["port"]))
+        try:
+            client.call("authenticate", {"token": endpoint["token"]})
+        except BaseException:
+            client.close()
+            raise
+        return client
+
+    @classmethod
+    def connect(cls, socket_path: Path, *, timeout: float = 10.0) -> RpcClient:
+        """The Unix socket if it is there, else loopback TCP through the endpoint file in the same folder."""
+        endpoint_file = socket_path.parent / ENDPOINT_FILE
+        if not socket_path.exists() and endpoint_file.exists():
+            return cls.over_tcp(endpoint_file, timeout=timeout)
+        return cls(socket_path, timeout=timeout)
+
+    def settimeout(self, seconds: float | None) -> None:
+        """How long :meth:`call` and :meth:`receive` wait for the daemon (``None``: for ever)."""
+        self._socket.settimeout(seconds)
 
     def __enter__(self) -> RpcClient:
         return self

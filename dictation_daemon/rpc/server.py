@@ -45,6 +45,7 @@ from .jsonrpc import (
     error_response,
     notification,
 )
+from .client import ENDPOINT_FILE
 from .paths import prepare_folder
 
 logger = logging.getLogger(__name__)
@@ -52,7 +53,6 @@ logger = logging.getLogger(__name__)
 READ_SIZE = 65536
 AUTHENTICATION_SECONDS = 10.0
 """A TCP connection that has not authenticated by then is closed."""
-ENDPOINT_FILE = "rpc-endpoint.json"
 
 
 class SocketInUse(RuntimeError):
@@ -99,10 +99,13 @@ class Connection:
     """One client of any transport: its peer record, its outgoing queue and its writer."""
 
     def __init__(self, peer: Peer, write: Callable[[bytes], Awaitable[None]], close: Callable[[], None],
-                 queue_size: int) -> None:
+                 queue_size: int, abort: Callable[[], None] | None = None) -> None:
+        """``close`` ends the connection after what is buffered; ``abort`` drops the buffer too (a client that
+        does not read would otherwise keep the connection, and its buffer, for ever)."""
         self.peer = peer
         self._write = write
         self._close = close
+        self._abort = abort or close
         self.queue: asyncio.Queue[bytes] = asyncio.Queue(queue_size)
         self._taken = asyncio.Event()
         self._accepting = True
@@ -117,7 +120,7 @@ class Connection:
         except asyncio.QueueFull:
             logger.warning("rpc client %d disconnected: it fell %d messages behind",
                            self.peer.number, self.queue.maxsize)
-            self.close()
+            self.close(abort=True)
 
     async def room_for_answers(self) -> None:
         """Waits while half the queue is unread: a client's own requests slow only its own reading."""
@@ -144,11 +147,11 @@ class Connection:
         except asyncio.QueueFull:
             self.close()
 
-    def close(self) -> None:
+    def close(self, *, abort: bool = False) -> None:
         if not self.closed:
             self.closed = True
             self._taken.set()
-            self._close()
+            (self._abort if abort else self._close)()
 
 
 class RpcServer:
@@ -241,10 +244,12 @@ class RpcServer:
         if self._websocket is not None:
             self._websocket.close()
         for connection in list(self._connections.values()):
-            connection.close()
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+            connection.close(abort=True)
+        if self._tasks:  # the readers see their connections end; only a stuck one is cancelled
+            _, stuck = await asyncio.wait(list(self._tasks), timeout=2.0)
+            for task in stuck:
+                task.cancel()
+            await asyncio.gather(*stuck, return_exceptions=True)
         if self._server is not None and self.transport == "unix":
             with contextlib.suppress(FileNotFoundError):
                 self.path.unlink()
@@ -273,12 +278,13 @@ class RpcServer:
 
     # --- connections ---------------------------------------------------------------------------------
 
-    def admit(self, peer: Peer, write: Callable[[bytes], Awaitable[None]], close: Callable[[], None]) -> Connection | None:
-        """Registers a connection, or answers ``TOO_MANY_CLIENTS`` through ``write``'s caller and refuses it."""
+    def admit(self, peer: Peer, write: Callable[[bytes], Awaitable[None]], close: Callable[[], None],
+              abort: Callable[[], None] | None = None) -> Connection | None:
+        """Registers a connection; ``None`` when the cap is reached (the caller answers ``TOO_MANY_CLIENTS``)."""
         if len(self._connections) >= self._max_clients:
             logger.warning("refused an rpc connection: %d clients already connected", self._max_clients)
             return None
-        connection = Connection(peer, write, close, self._queue_size)
+        connection = Connection(peer, write, close, self._queue_size, abort)
         self._connections[peer.number] = connection
         return connection
 
@@ -332,7 +338,7 @@ class RpcServer:
             writer.write(line)
             await writer.drain()
 
-        connection = self.admit(peer, write, writer.close)
+        connection = self.admit(peer, write, writer.close, writer.transport.abort)
         if connection is None:
             with contextlib.suppress(ConnectionError, OSError):
                 writer.write(encode(error_response(None, RpcError(TOO_MANY_CLIENTS, "too many clients"))))
@@ -370,8 +376,9 @@ class RpcServer:
     async def _authenticate(self, params: Params, peer: Peer) -> dict[str, Any]:
         token = params.get("token") if isinstance(params, dict) else None
         if not isinstance(token, str) or not hmac.compare_digest(token.encode(), self.token.encode()):
-            logger.warning("rpc client %d gave a wrong token; disconnected", peer.number)
-            peer.close_after_answer = True
+            if not peer.authenticated:  # on a connection already trusted (Unix socket) a wrong token changes nothing
+                logger.warning("rpc client %d gave a wrong token; disconnected", peer.number)
+                peer.close_after_answer = True
             raise RpcError(NOT_AUTHENTICATED, "wrong token")
         peer.authenticated = True
         return {"authenticated": True}
