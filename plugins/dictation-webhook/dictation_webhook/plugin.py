@@ -1,0 +1,45 @@
+"""The ``webhook`` plugin: each final transcript, as JSON, to a URL on this machine.
+
+It shows the plugin interface from outside the daemon's package: a class with a ``name`` and
+``create``, published in the ``dictation_daemon.plugins`` entry point group. It only observes: it never
+claims a transcript, so the text is still typed (or sent to an editor) as without it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from dictation_daemon.controller.events import TranscriptEvent
+from dictation_daemon.plugins.base import Plugin, PluginContext
+
+from .options import WebhookOptions
+from .sender import WebhookSender
+
+
+class WebhookPlugin(Plugin):
+    """Posts ``{"text", "start", "end", "target"}`` for every final segment; ``target`` is the field an
+    editor holds (``null`` when the text goes to the focused window)."""
+
+    name = "webhook"
+
+    def __init__(self, options: WebhookOptions) -> None:
+        self.options = options
+        self._sender = WebhookSender(options.url, queue_size=options.queue_size,
+                                     timeout_seconds=options.timeout_seconds)
+
+    @classmethod
+    def create(cls, context: PluginContext, options: Mapping[str, Any]) -> WebhookPlugin:
+        return cls(WebhookOptions.parse(options))
+
+    async def start(self) -> None:
+        self._sender.start()
+
+    async def stop(self) -> None:
+        await self._sender.stop()
+
+    async def on_transcript(self, event: TranscriptEvent) -> bool:
+        if event.is_final and event.text:
+            self._sender.submit({"text": event.text, "start": event.start, "end": event.end,
+                                 "target": getattr(event, "field", None)})
+        return False
