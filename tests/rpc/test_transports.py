@@ -1,0 +1,166 @@
+"""Who can connect: the Unix socket only for this uid, loopback TCP and WebSocket only with the token
+(and, for WebSocket, an allowed Origin); private files and folders; the ``rpc`` command."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import stat
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+from websockets.asyncio.client import connect
+from websockets.exceptions import InvalidStatus
+
+from dictation_daemon.controller.events import TranscriptEvent
+from dictation_daemon.rpc.client import RpcCallError, RpcClient
+
+from .messages import call, check_notification, initialize, notifications
+from .rig import running_daemon
+
+DAEMON = Path(sys.executable).parent / "dictation-daemon"
+CONNECT_AS_NOBODY = """
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(5)
+try:
+    s.connect(sys.argv[1])
+except OSError as error:
+    print("refused", error.errno); sys.exit(0)
+try:
+    s.sendall(b'{"jsonrpc":"2.0","method":"status","id":1}\\n')
+    answer = s.recv(100)
+except OSError:
+    answer = b""
+print("answer" if answer else "closed without an answer")
+"""
+
+
+def as_nobody(*arguments: str) -> str:
+    return subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", sys.executable, "-c",
+                           CONNECT_AS_NOBODY, *arguments], capture_output=True, text=True, timeout=30).stdout.strip()
+
+
+needs_root = pytest.mark.skipif(os.getuid() != 0, reason="switching to another uid needs root")
+
+
+def test_the_folder_and_socket_are_private(tmp_path):
+    with running_daemon(tmp_path) as rig:
+        assert stat.S_IMODE(rig.socket.parent.stat().st_mode) == 0o700
+        assert stat.S_IMODE(rig.socket.stat().st_mode) == 0o600 and stat.S_ISSOCK(rig.socket.stat().st_mode)
+
+
+@needs_root
+def test_another_uid_cannot_connect_and_is_refused_by_its_credentials_even_through_open_modes():
+    place = Path(tempfile.mkdtemp(prefix="rpc-uid-", dir="/tmp"))  # every folder above the socket's is traversable
+    place.chmod(0o755)
+    with running_daemon(place) as rig:
+        assert as_nobody(str(rig.socket)).startswith("refused 13")  # EACCES: the 0700 folder stops it
+        rig.socket.parent.chmod(0o755)  # a mistake that opens the modes: SO_PEERCRED still refuses the uid
+        rig.socket.chmod(0o666)
+        assert as_nobody(str(rig.socket)) == "closed without an answer"
+        with RpcClient(rig.socket) as owner:
+            assert owner.call("status")["rpc"]["clients"] == 1
+    shutil.rmtree(place)
+
+
+def test_loopback_tcp_needs_the_token_from_a_private_endpoint_file(tmp_path):
+    with running_daemon(tmp_path, rpc={"transport": "tcp"}) as rig:
+        endpoint_file = rig.socket.parent / "rpc-endpoint.json"
+        assert stat.S_IMODE(endpoint_file.stat().st_mode) == 0o600
+        assert stat.S_IMODE(rig.socket.parent.stat().st_mode) == 0o700
+        assert not rig.socket.exists()
+        endpoint = json.loads(endpoint_file.read_text())
+        assert endpoint["host"] == "127.0.0.1" and len(endpoint["token"]) == 64
+
+        with socket.create_connection((endpoint["host"], endpoint["port"]), timeout=10) as raw:
+            reader = raw.makefile("rb")
+            raw.sendall(b'{"jsonrpc":"2.0","method":"status","id":1}\n')
+            assert json.loads(reader.readline())["error"]["code"] == -32005
+            raw.sendall(b'{"jsonrpc":"2.0","method":"authenticate","params":{"token":"%s"},"id":2}\n'
+                        % ("0" * 64).encode())
+            assert json.loads(reader.readline())["error"]["code"] == -32005
+            assert reader.readline() == b""  # a wrong token ends the connection
+
+        with RpcClient.connect(rig.socket) as client:
+            status = call(client, "status")
+            assert status["rpc"]["transport"] == "tcp" and status["rpc"]["socket"].startswith("127.0.0.1:")
+            initialize(client, "tcp editor")
+        result = subprocess.run([str(DAEMON), "rpc", "status", "--socket", str(rig.socket)],
+                                capture_output=True, text=True, timeout=30)
+        assert result.returncode == 0 and json.loads(result.stdout)["rpc"]["transport"] == "tcp"
+
+
+def test_the_websocket_endpoint_wants_the_token_and_an_allowed_origin(tmp_path):
+    origin = "https://ehr.example.org"
+    with running_daemon(tmp_path, rpc={"websocket": {"enabled": True, "port": 0, "allowed_origins": [origin]}}) as rig:
+        endpoint = json.loads((rig.socket.parent / "rpc-endpoint.json").read_text())
+        url = endpoint["websocket"]
+
+        async def refused(query: str, from_origin: str | None) -> int:
+            with pytest.raises(InvalidStatus) as refusal:
+                async with connect(url + query, origin=from_origin):
+                    pass
+            return refusal.value.response.status_code
+
+        async def session() -> list[dict]:
+            async with connect(f"{url}?token={endpoint['token']}", origin=origin) as websocket:
+                await websocket.send(json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+                    "protocolVersions": ["1.0"], "client": {"name": "browser"}, "insertsText": True}}))
+                answer = json.loads(await websocket.recv())
+                assert answer["result"]["protocolVersion"] == "1.0"
+                await websocket.send('{"jsonrpc":"2.0","id":2,"method":"target.claim","params":{"field":"plan"}}')
+                assert json.loads(await websocket.recv())["result"]["field"] == "plan"
+                await asyncio.get_running_loop().run_in_executor(
+                    None, rig.publish, TranscriptEvent("continue aspirin", "continue aspirin", 1.0, 2.0, True))
+                while True:
+                    message = check_notification(json.loads(await websocket.recv()))
+                    if message["method"] == "transcript":
+                        return [message["params"]]
+
+        async def main() -> None:
+            assert await refused(f"?token={'1' * 64}", origin) == 401
+            assert await refused("", origin) == 401
+            assert await refused(f"?token={endpoint['token']}", "https://evil.example.com") == 403
+            assert await refused(f"?token={endpoint['token']}", None) == 403
+            (transcript,) = await session()
+            assert transcript["insert"] == {"delete": 0, "text": "Continue aspirin"}
+
+        asyncio.run(main())
+
+
+def test_the_rpc_command_prints_results_and_fails_on_errors(tmp_path):
+    with running_daemon(tmp_path) as rig:
+        def rpc(*arguments: str) -> subprocess.CompletedProcess[str]:
+            return subprocess.run([str(DAEMON), "rpc", *arguments, "--socket", str(rig.socket)],
+                                  capture_output=True, text=True, timeout=30)
+
+        status = rpc("status")
+        assert status.returncode == 0 and json.loads(status.stdout)["state"] in ("idle", "error")
+        refused = rpc("target.claim", '{"field": "plan"}')
+        assert refused.returncode == 1 and "-32002" in refused.stderr and "initialize" in refused.stderr
+        unknown = rpc("no.such")
+        assert unknown.returncode == 1 and "method not found" in unknown.stderr
+        bad = rpc("status", "{not json")
+        assert bad.returncode == 2 and "not JSON" in bad.stderr
+        with RpcClient(rig.socket) as listener:
+            listener.call("status")
+            assert rpc("dictation.cancel").returncode == 0
+    gone = subprocess.run([str(DAEMON), "rpc", "status", "--socket", str(rig.socket)],
+                          capture_output=True, text=True, timeout=30)
+    assert gone.returncode == 2 and "no dictation daemon is running" in gone.stderr
+
+
+def test_clients_that_never_initialize_still_get_transcripts_but_no_commands(tmp_path):
+    with running_daemon(tmp_path) as rig, RpcClient(rig.socket) as plain:
+        plain.call("status")
+        rig.publish(TranscriptEvent("x", "x", 0.0, 1.0, True))
+        assert notifications(plain, "transcript", 1)[0]["field"] is None
+        with pytest.raises(RpcCallError):
+            plain.call("shutdown")
