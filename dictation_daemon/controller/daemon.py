@@ -20,9 +20,10 @@ from ..capture.cues import Cue, CuePlayer, without_cues
 from ..capture.microphone import Microphone, MicrophoneState
 from ..capture.utterance import MicrophoneFailed, Utterance
 from ..client.errors import SessionError
-from ..protocol.messages import Command, Flushed, ServerMessage, Transcript
+from ..protocol.messages import Command, DeltaUsage, ErrorMessage, Flushed, ServerMessage, Transcript, Usage
 from .events import CommandEvent, EventHub, StateEvent, TranscriptEvent
 from .history import DictationText, History
+from .notices import SessionErrorEvent, UsageEvent
 from .machine import BeginCapture, ControllerCore, DiscardCapture, Effect, EndCapture, State, StateChanged, Trigger
 from .warm import WarmSession
 
@@ -80,6 +81,15 @@ class Controller:
     @property
     def error(self) -> str | None:
         return self._core.error
+
+    @property
+    def busy(self) -> bool:
+        """An utterance is recording or results are still due: the session must not be replaced now."""
+        return bool(self._takes) or self._core.state in (State.LISTENING, State.FINISHING)
+
+    @property
+    def sessions(self) -> WarmSession | None:
+        return self._sessions
 
     @property
     def history(self) -> History:
@@ -171,6 +181,12 @@ class Controller:
             if not take.discard:
                 self._history.add(take.text.text)
             self._apply(self._core.finished())
+        elif isinstance(message, (Usage, DeltaUsage)):
+            self._events.publish(UsageEvent(message.credits, final=isinstance(message, Usage)))
+        elif isinstance(message, ErrorMessage):
+            error = message.error
+            self._events.publish(SessionErrorEvent("session", f"{error.title} ({error.status})"
+                                                   + (f": {error.details}" if error.details else "")))
 
     # --- effects -------------------------------------------------------------------------------------
 
