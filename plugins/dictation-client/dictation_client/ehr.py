@@ -90,8 +90,8 @@ class Edit:
 
 @dataclass(frozen=True)
 class Transcript:
-    """A ``transcript`` notification. ``insert`` is the edit for ``field`` when the receiving client holds
-    the target and inserts text itself; ``None`` otherwise."""
+    """A ``transcript`` notification, sent to every client. ``field`` is the target's field; ``insert`` the
+    edit for it while the holder inserts text itself (``None`` otherwise, and for a repeated final)."""
 
     text: str
     raw_text: str

@@ -1,0 +1,145 @@
+"""An EHR editor embedding dictation: the daemon, the demo editor on the test screen, speech into the microphone.
+
+The daemon runs without a keystroke plugin, so text reaches a section only through the editor holding the
+target. Recognition of synthetic speech varies in small ways, so words are compared normalised; which
+section each sentence lands in, which the commands and the target decide, is compared exactly.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import pytest
+
+from dictation_client import Client, Notification
+from dictation_client.ehr import Transcript, initialize_params
+from tests.e2e.conftest import spoken, words
+
+pytestmark = [pytest.mark.desktop, pytest.mark.engine]
+
+EDITOR = Path(sys.executable).parent / "dictation-demo-editor"
+NO_KEYSTROKES = {"plugins": {"enabled": []}}
+
+
+class DemoEditor:
+    """``dictation-demo-editor --automation`` on the test screen, driven over its stdin and stdout."""
+
+    def __init__(self, display: str, socket: Path) -> None:
+        self._arguments = [str(EDITOR), "--automation", "--socket", str(socket)]
+        self._env = {**os.environ, "DISPLAY": display}
+        self._process: subprocess.Popen[str] | None = None
+
+    def __enter__(self) -> DemoEditor:
+        self._process = subprocess.Popen(self._arguments, env=self._env, stdin=subprocess.PIPE,
+                                         stdout=subprocess.PIPE, text=True, bufsize=1)
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        assert self._process is not None and self._process.stdin is not None
+        self._process.stdin.close()
+        try:
+            self._process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+
+    def enter(self, section: str) -> None:
+        """Puts the cursor into ``section`` and waits until the editor holds the target for it."""
+        self._ask({"do": "focus", "section": section})
+        deadline = time.monotonic() + 10
+        while (status := self._ask({"do": "status"}))["claimed"] != section:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the editor did not claim {section}: {status}")
+            time.sleep(0.05)
+
+    def sections(self, quiet_seconds: float = 1.0) -> dict[str, str]:
+        """Every section's text, once none has changed for ``quiet_seconds`` (edits arrive asynchronously)."""
+        content = self._ask({"do": "read"})
+        quiet_since = time.monotonic()
+        deadline = quiet_since + 20
+        while time.monotonic() - quiet_since < quiet_seconds and time.monotonic() < deadline:
+            time.sleep(0.05)
+            latest = self._ask({"do": "read"})
+            if latest != content:
+                content, quiet_since = latest, time.monotonic()
+        return content
+
+    def _ask(self, request: dict[str, Any]) -> Any:
+        process = self._process
+        assert process is not None and process.stdin is not None and process.stdout is not None
+        process.stdin.write(json.dumps(request) + "\n")
+        process.stdin.flush()
+        line = process.stdout.readline()
+        if not line:
+            raise AssertionError(f"the editor exited (code {process.poll()})")
+        return json.loads(line)["answer"]
+
+
+def until_idle(subscription: Any) -> list[Notification]:
+    """What a client received up to the daemon's return to idle after dictation."""
+    received: list[Notification] = []
+    while True:
+        notification = subscription.get(timeout=60)
+        received.append(notification)
+        if notification.method == "state" and notification.params["state"] == "idle" \
+                and notification.params["previous"] != "idle":
+            return received
+
+
+def dictate(daemon, client: Client, microphone, wav: Path) -> None:
+    assert client.call("dictation.start") == {"state": "listening"}
+    microphone.play(str(wav))
+    client.call("dictation.stop")
+    daemon.wait_idle()
+
+
+def test_next_section_splits_the_dictation_across_two_sections(start_daemon, microphone, x_display, tmp_path):
+    daemon = start_daemon(NO_KEYSTROKES)
+    wav = spoken(tmp_path, "sections", "the patient reports mild chest pain period", 0.8, "next section", 0.8,
+                 "lungs are clear period")
+    with DemoEditor(x_display, daemon.socket) as editor, Client(daemon.socket) as observer:
+        observer.call("initialize", initialize_params("observer", commands=[]))
+        editor.enter("subjective")
+        daemon.wait_for(lambda status: (status["rpc"]["target"] or {}).get("field") == "subjective"
+                        and status["session"]["ready"], "the editor's claim and its session")
+        with observer.subscribe() as notifications:
+            dictate(daemon, observer, microphone, wav)
+            seen = until_idle(notifications)
+        sections = editor.sections()
+
+    assert words(sections["subjective"]) == "the patient reports mild chest pain".split()
+    assert words(sections["objective"]) == "lungs are clear".split()
+    assert sections["subjective"].startswith("The ") and sections["subjective"].endswith("pain.")
+    assert sections["objective"].startswith("Lungs ") and sections["objective"].endswith("clear.")
+    assert sections["assessment"] == sections["plan"] == ""
+
+    finals = [Transcript.from_params(n.params) for n in seen if n.method == "transcript" and n.params["isFinal"]]
+    by_field = {field: words(" ".join(final.text for final in finals if final.field == field))
+                for field in ("subjective", "objective")}
+    assert by_field == {"subjective": words(sections["subjective"]), "objective": words(sections["objective"])}
+    assert "command" not in {notification.method for notification in seen}
+
+
+def test_section_commands_follow_the_claimed_section(start_daemon, microphone, x_display, tmp_path):
+    """``go to {section} section`` from Subjective; then, in Plan, a template only Plan's configuration offers."""
+    daemon = start_daemon(NO_KEYSTROKES)
+    with DemoEditor(x_display, daemon.socket) as editor, Client(daemon.socket) as client:
+        editor.enter("subjective")
+        daemon.wait_for(lambda status: (status["rpc"]["target"] or {}).get("field") == "subjective"
+                        and status["session"]["ready"], "the editor's claim and its session")
+        dictate(daemon, client, microphone, spoken(tmp_path, "go", "go to plan section"))
+        daemon.wait_for(lambda status: (status["rpc"]["target"] or {}).get("field") == "plan",
+                        "the editor to claim the plan section")
+        dictate(daemon, client, microphone, spoken(tmp_path, "template", "insert follow up template"))
+        sections = editor.sections()
+
+    assert sections["plan"] == "Follow up in clinic in 2 weeks, sooner if symptoms worsen."
+    assert sections["subjective"] == sections["objective"] == sections["assessment"] == ""
