@@ -21,6 +21,7 @@ import pytest
 from dictation_client import Client, Notification
 from dictation_client.ehr import Transcript, initialize_params
 from tests.e2e.conftest import spoken, words
+from tests.rig.textfield import TextFieldWindow
 
 pytestmark = [pytest.mark.desktop, pytest.mark.engine]
 
@@ -121,11 +122,26 @@ def test_next_section_splits_the_dictation_across_two_sections(start_daemon, mic
     assert sections["objective"].startswith("Lungs ") and sections["objective"].endswith("clear.")
     assert sections["assessment"] == sections["plan"] == ""
 
-    finals = [Transcript.from_params(n.params) for n in seen if n.method == "transcript" and n.params["isFinal"]]
+    transcripts = [Transcript.from_params(n.params) for n in seen if n.method == "transcript"]
+    assert any(not t.is_final and t.insert for t in transcripts), "interim text was shown in the section"
+    finals = [transcript for transcript in transcripts if transcript.is_final]
     by_field = {field: words(" ".join(final.text for final in finals if final.field == field))
                 for field in ("subjective", "objective")}
     assert by_field == {"subjective": words(sections["subjective"]), "objective": words(sections["objective"])}
     assert "command" not in {notification.method for notification in seen}
+
+
+def test_leaving_the_window_releases_the_target(start_daemon, x_display):
+    daemon = start_daemon(NO_KEYSTROKES)
+    with DemoEditor(x_display, daemon.socket) as editor:
+        editor.enter("assessment")
+        daemon.wait_for(lambda status: (status["rpc"]["target"] or {}).get("field") == "assessment",
+                        "the editor to claim the assessment section")
+        with TextFieldWindow(x_display):  # takes keyboard focus
+            daemon.wait_for(lambda status: status["rpc"]["target"] is None, "the editor to release the target")
+        editor.enter("plan")
+        daemon.wait_for(lambda status: (status["rpc"]["target"] or {}).get("field") == "plan",
+                        "the editor to claim again when the user comes back")
 
 
 def test_section_commands_follow_the_claimed_section(start_daemon, microphone, x_display, tmp_path):
