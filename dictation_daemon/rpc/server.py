@@ -267,14 +267,18 @@ class RpcServer:
         self.notify(method, params)
 
     def notify(self, method: str, params: dict[str, Any], to: Iterable[int] | None = None) -> None:
-        """Sends a notification to the clients numbered ``to`` (every client when ``None``), encoded once."""
+        """Sends a notification to the clients numbered ``to`` (every client when ``None``), encoded once.
+
+        A TCP connection that has not authenticated gets nothing: any local user can open one.
+        """
         line = notification(method, params)
         if to is None:
             recipients = list(self._connections.values())
         else:
             recipients = [connection for number in to if (connection := self._connections.get(number))]
         for connection in recipients:
-            connection.send(line)
+            if connection.peer.authenticated:
+                connection.send(line)
 
     # --- connections ---------------------------------------------------------------------------------
 

@@ -81,11 +81,20 @@ def test_loopback_tcp_needs_the_token_from_a_private_endpoint_file(tmp_path):
 
         with socket.create_connection((endpoint["host"], endpoint["port"]), timeout=10) as raw:
             reader = raw.makefile("rb")
+
+            def answer() -> dict:
+                message = json.loads(reader.readline())
+                assert "method" not in message  # no notification reaches a connection without the token
+                return message
+
             raw.sendall(b'{"jsonrpc":"2.0","method":"status","id":1}\n')
-            assert json.loads(reader.readline())["error"]["code"] == -32005
+            assert answer()["error"]["code"] == -32005
+            rig.publish(TranscriptEvent("private words", "private words", 0.0, 1.0, True))
+            raw.sendall(b'{"jsonrpc":"2.0","method":"status","id":1}\n')
+            assert answer()["error"]["code"] == -32005
             raw.sendall(b'{"jsonrpc":"2.0","method":"authenticate","params":{"token":"%s"},"id":2}\n'
                         % ("0" * 64).encode())
-            assert json.loads(reader.readline())["error"]["code"] == -32005
+            assert answer()["error"]["code"] == -32005
             assert reader.readline() == b""  # a wrong token ends the connection
 
         with RpcClient.connect(rig.socket) as client:
