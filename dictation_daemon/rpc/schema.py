@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..client.connection_status import ConnectionState
+
 PROTOCOL_VERSIONS = ("1.0",)
 """Protocol versions this server speaks, preferred first; ``initialize`` picks one the client also speaks."""
 
 Schema = dict[str, Any]
 
 STATES = ["idle", "listening", "finishing", "error"]
+CONNECTION_STATES = [state.value for state in ConnectionState]
 
 NO_PARAMS: Schema = {
     "description": "no parameters: omitted, null, {} or []",
@@ -245,7 +248,18 @@ NOTIFICATIONS: dict[str, Schema] = {
         "additionalProperties": False,
         "required": ["state", "previous", "reason"],
         "properties": {"state": {"enum": STATES}, "previous": {"enum": STATES},
-                       "reason": {"type": ["string", "null"]}},
+                       "reason": {"type": ["string", "null"]},
+                       "connection": {
+                           "description": "the transcription connection; a change of it alone comes with "
+                                          "state equal to previous",
+                           "oneOf": [
+                               {"type": "null"},
+                               {"type": "object", "additionalProperties": False, "required": ["state", "description"],
+                                "properties": {"state": {"enum": CONNECTION_STATES},
+                                               "description": {"type": "string",
+                                                               "description": "a sentence for the user"}}},
+                           ],
+                       }},
     },
     "transcript": {
         "type": "object",
