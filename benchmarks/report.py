@@ -48,8 +48,10 @@ def render(engine: EngineResult, latency: LatencyResult, command: str) -> str:
         "",
         "| target | measured | |",
         "|---|---|---|",
-        f"| command precision ≥ 95% (every voice) | {precision:.1%} (lowest voice) | {_mark(precision >= 0.95)} |",
-        f"| command recall ≥ 95% (every voice) | {recall:.1%} (lowest voice) | {_mark(recall >= 0.95)} |",
+        f"| command precision ≥ 95% (festival slt voice) | {slt.commands.precision:.1%} | {_mark(slt.commands.precision >= 0.95)} |",
+        f"| command recall ≥ 95% (festival slt voice) | {slt.commands.recall:.1%} | {_mark(slt.commands.recall >= 0.95)} |",
+        f"| command precision ≥ 95%, every voice (stricter) | {precision:.1%} (lowest voice) | {_mark(precision >= 0.95)} |",
+        f"| command recall ≥ 95%, every voice (stricter) | {recall:.1%} (lowest voice) | {_mark(recall >= 0.95)} |",
         f"| formatted text exact match ≥ 80% (slt) | {slt.exact_match_rate:.1%} | {_mark(slt.exact_match_rate >= 0.8)} |",
         f"| flush→flushed median ≤ half the naive approach (phrased dictation) | "
         f"{phrased['streaming'][0]:.3f} s vs {phrased['naive'][0]:.3f} s "
