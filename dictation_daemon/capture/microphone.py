@@ -127,7 +127,8 @@ class Microphone:
 
     def open(self) -> None:
         """Starts the stream; raises :class:`DeviceNotFound` naming the available devices if the configured one
-        is missing. Reopening after a failure re-initialises PortAudio so a re-plugged device is found."""
+        is missing, :class:`OSError` if the device cannot record. Reopening after a failure re-initialises
+        PortAudio so a re-plugged device is found."""
         if self._state is MicrophoneState.RUNNING:
             return
         self._loop = asyncio.get_running_loop()
@@ -143,17 +144,23 @@ class Microphone:
         self._ring_bytes = 0
         self._last_block = b""
         self._received_bytes = 0
-        stream = sd.InputStream(
-            device=None if self.device is None else self.device.index,
-            samplerate=SAMPLE_RATE,
-            channels=1,
-            dtype="int16",
-            # blocksize=0 lets PortAudio choose: fixed sizes stall outright on some ALSA plugin set-ups.
-            blocksize=0,
-            callback=self._callback,
-            finished_callback=lambda: self._finished_from_portaudio(generation),
-        )
-        stream.start()
+        stream: sd.InputStream | None = None
+        try:
+            stream = sd.InputStream(
+                device=None if self.device is None else self.device.index,
+                samplerate=SAMPLE_RATE,
+                channels=1,
+                dtype="int16",
+                # blocksize=0 lets PortAudio choose: fixed sizes stall outright on some ALSA plugin set-ups.
+                blocksize=0,
+                callback=self._callback,
+                finished_callback=lambda: self._finished_from_portaudio(generation),
+            )
+            stream.start()
+        except sd.PortAudioError as error:  # the device is still gone: an I/O error like any other
+            if stream is not None:
+                stream.close(ignore_errors=True)
+            raise OSError(f"the input device cannot be opened: {error}") from None
         self._stream = stream
         self._state = MicrophoneState.RUNNING
         self._error = None

@@ -90,6 +90,7 @@ def describe_status(status: dict[str, Any]) -> str:
         f"hotkeys:    {status['hotkeys']['support']}: {status['hotkeys']['reason']}",
         f"backend:    {status['backend']}, session {'ready' if session['ready'] else 'not ready'}"
         + (f" (refused: {session['refused']})" if session.get("refused") else ""),
+        f"connection: {session['connection']['description'] if session.get('connection') else 'not opened yet'}",
         f"microphone: {microphone['state']}, {microphone['device']}, level {microphone['level_dbfs']} dBFS, "
         f"{microphone['overruns']} overruns, {microphone['drops']} drops"
         + (f" ({microphone['error']})" if microphone.get("error") else ""),

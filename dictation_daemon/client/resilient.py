@@ -117,8 +117,11 @@ class ResilientSession:
         if self._current is None:
             self._announce_buffering()
 
-    async def flush(self, timeout: float = 60.0) -> None:
-        """Returns once every result for the audio so far was delivered, across reconnections if need be."""
+    async def flush(self, timeout: float | None = 60.0) -> None:
+        """Returns once every result for the audio so far was delivered, across reconnections if need be.
+
+        ``timeout=None`` waits for as long as the session lives: it fails only when the session gives up.
+        """
         self._raise_if_over()
         done = asyncio.get_running_loop().create_future()
         self._flush_waiters.append(done)
@@ -153,6 +156,11 @@ class ResilientSession:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
+
+    @property
+    def failure(self) -> BaseException | None:
+        """What made the session give up (a refused configuration, say), or ``None`` while it has not."""
+        return self._failure
 
     def pending_pcm(self) -> bytes:
         """The captured audio no final result covers yet: what a caller saves after the session gave up."""

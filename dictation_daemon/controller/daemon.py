@@ -5,6 +5,11 @@ ended with ``flush``. Results arrive in order, and a take's last result comes be
 so the results that arrive belong to the oldest take whose ``flushed`` is still due. A cancelled take
 is flushed too, and what arrives for it is dropped: the session stays warm and nothing of it is inserted.
 A take only starts sending once the take before it has been flushed, so their results never mix.
+
+The session reconnects and replays by itself, so a dropped network or a server error costs a take
+nothing: its ``flushed`` comes late, and meanwhile every connection status is published as a state event
+(the state unchanged, the connection what changed) so the user sees why. A microphone that fails
+mid-utterance ends the take there: the state becomes ``error``, and what it captured is still transcribed.
 """
 
 from __future__ import annotations
@@ -19,9 +24,9 @@ from typing import Any
 from ..capture.cues import Cue, CuePlayer, without_cues
 from ..capture.microphone import Microphone, MicrophoneState
 from ..capture.utterance import MicrophoneFailed, Utterance
-from ..client.errors import SessionError
+from ..client.connection_status import ConnectionStatus
 from ..protocol.messages import Command, DeltaUsage, ErrorMessage, Flushed, ServerMessage, Transcript, Usage
-from .events import CommandEvent, EventHub, StateEvent, TranscriptEvent
+from .events import CommandEvent, EventHub, StateEvent, TranscriptEvent, connection_json
 from .history import DictationText, History
 from .notices import SessionErrorEvent, UsageEvent
 from .machine import BeginCapture, ControllerCore, DiscardCapture, Effect, EndCapture, State, StateChanged, Trigger
@@ -42,6 +47,9 @@ class _Take:
     discard: bool = False
     sent: asyncio.Event = field(default_factory=asyncio.Event)
     """Set once the take's audio and its ``flush`` went out (or failed): the next take may send."""
+    core_waits: bool = True
+    """Whether the core is finishing this take and waits for its ``flushed``; not once it moved on without
+    it (a cancel while listening, a microphone failure), so a late ``flushed`` cannot end a later take."""
 
 
 class Controller:
@@ -69,10 +77,13 @@ class Controller:
         self._last_sent: _Take | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self._reopening = False
+        self._connection: ConnectionStatus | None = None
 
     def attach(self, sessions: WarmSession) -> None:
         """Sets the session keeper, which needs the controller's callbacks and so is made after it."""
         self._sessions = sessions
+        self._connection = sessions.status
+        sessions.watch(lambda status: self._connection_changed(sessions, status))
 
     @property
     def state(self) -> State:
@@ -111,6 +122,7 @@ class Controller:
             "session": {
                 "ready": bool(sessions and sessions.ready),
                 "refused": sessions.refusal if sessions else None,
+                "connection": connection_json(self._connection),
             },
             "microphone": {
                 "state": self._microphone.state.value,
@@ -126,7 +138,13 @@ class Controller:
     # --- callbacks of the microphone and the warm session -----------------------------------------
 
     def microphone_failed(self, error: MicrophoneFailed) -> None:
-        """The input device went away: reopen it in the background, so the next start has its pre-roll."""
+        """The input device went away: say so, and reopen it in the background for the next start's pre-roll.
+
+        An utterance being recorded ended with the failure; what it captured is still transcribed.
+        """
+        if self._current is not None:
+            self._current.core_waits = False
+        self._apply(self._core.failed(f"the microphone failed: {error}", keep_capture=True))
         if not self._reopening:
             self._reopening = True
             self._spawn(self._reopen_microphone())
@@ -142,17 +160,32 @@ class Controller:
                 except (LookupError, OSError) as error:
                     logger.warning("the microphone cannot be reopened yet: %s", error)
                     continue
-                if self._core.state is State.ERROR:
-                    self._apply(self._core.recovered())
+                logger.info("the microphone works again")
+                self._recover()
                 break
         finally:
             self._reopening = False
 
     def session_ready(self) -> None:
-        self._apply(self._core.recovered())
+        """The session is connected and up to date."""
+        self._recover()
+
+    def _recover(self) -> None:
+        """Leaves the error state once both parts work: the microphone has not failed, the session is usable."""
+        sessions = self._sessions
+        if self._microphone.state is not MicrophoneState.FAILED and sessions is not None and sessions.usable:
+            self._apply(self._core.recovered())
+
+    def _connection_changed(self, sessions: WarmSession, status: ConnectionStatus) -> None:
+        """Publishes the connection's new status with the unchanged state, so clients see what happens."""
+        if sessions is not self._sessions:
+            return  # a replaced session closing
+        self._connection = status
+        state = self._core.state
+        self._events.publish(StateEvent(state, state, self._core.error, status))
 
     def session_lost(self, reason: str) -> None:
-        """A session closed or could not be opened; takes still waiting for results have lost them."""
+        """The session gave up; takes still waiting for results have lost them."""
         waiting = bool(self._takes) or self._core.state in (State.LISTENING, State.FINISHING)
         self._takes.clear()
         if waiting:
@@ -180,7 +213,8 @@ class Controller:
             self._takes.popleft()
             if not take.discard:
                 self._history.add(take.text.text)
-            self._apply(self._core.finished())
+            if take.core_waits:
+                self._apply(self._core.finished())
         elif isinstance(message, (Usage, DeltaUsage)):
             self._events.publish(UsageEvent(message.credits, final=isinstance(message, Usage)))
         elif isinstance(message, ErrorMessage):
@@ -210,7 +244,7 @@ class Controller:
             self._spawn(self._cues.play(Cue.START))
         elif self._cues is not None and change.previous is State.LISTENING and change.current is State.FINISHING:
             self._spawn(self._cues.play(Cue.STOP))
-        self._events.publish(StateEvent(change.current, change.previous, change.reason))
+        self._events.publish(StateEvent(change.current, change.previous, change.reason, self._connection))
 
     def _begin(self) -> None:
         try:
@@ -231,37 +265,34 @@ class Controller:
         if take is None:
             return
         take.discard = True
+        take.core_waits = self._core.state is State.FINISHING
         if take.utterance.outcome is None:
             self._microphone.cancel_utterance()
 
     async def _stream(self, take: _Take, previous: _Take | None) -> None:
-        """Sends the take's audio and its flush; results come back through :meth:`session_message`."""
+        """Sends the take's audio and its flush; results come back through :meth:`session_message`.
+
+        The flush is awaited without a time limit: while the connection is down the session keeps the
+        audio and answers once it is back. Only a session that gave up fails the take.
+        """
         try:
             if previous is not None:
                 await previous.sent.wait()
             assert self._sessions is not None
             session = await self._sessions.session()
-            async for chunk in self._audio(take.utterance):
-                await session.send_audio(chunk)
+            try:
+                async for chunk in self._audio(take.utterance):
+                    await session.send_audio(chunk)
+            except MicrophoneFailed:
+                pass  # microphone_failed reported it; the audio captured before it is transcribed
             take.sent.set()
-            await session.flush()
-        except MicrophoneFailed as error:
-            self._fail(take, f"the microphone failed: {error}")
-            await self._flush_discarded(take)
-        except (SessionError, TimeoutError, OSError) as error:
+            await session.flush(timeout=None)
+        except Exception as error:  # whatever made the session give up (refusal, credentials, network)
             self._fail(take, f"the transcription session failed: {error or type(error).__name__}")
         finally:
             take.sent.set()
             if self._current is take and take.utterance.outcome is not None:
                 self._current = None
-
-    async def _flush_discarded(self, take: _Take) -> None:
-        assert self._sessions is not None
-        try:
-            await (await self._sessions.session()).flush()
-        except (SessionError, TimeoutError, OSError):
-            if take in self._takes:
-                self._takes.remove(take)
 
     def _fail(self, take: _Take, reason: str) -> None:
         take.discard = True

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..client.connection_status import ConnectionStatus
 from .machine import State
 
 logger = logging.getLogger(__name__)
@@ -19,14 +20,28 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class StateEvent:
-    """The controller moved from ``previous`` to ``state``; ``reason`` says why it is in error."""
+    """The controller moved from ``previous`` to ``state``; ``reason`` says why it is in error.
+
+    ``connection`` is where the transcription connection stands (reconnecting, replaying, buffering ...):
+    a change of it alone is sent as an event whose ``state`` equals ``previous``, so the user learns that
+    words are waiting for the network, not lost.
+    """
 
     state: State
     previous: State
     reason: str | None = None
+    connection: ConnectionStatus | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"state": self.state.value, "previous": self.previous.value, "reason": self.reason}
+        return {"state": self.state.value, "previous": self.previous.value, "reason": self.reason,
+                "connection": connection_json(self.connection)}
+
+
+def connection_json(status: ConnectionStatus | None) -> dict[str, Any] | None:
+    """A connection status for the socket and ``status``: its state and the sentence that explains it."""
+    if status is None:
+        return None
+    return {"state": status.state.value, "description": status.describe()}
 
 
 @dataclass(frozen=True)

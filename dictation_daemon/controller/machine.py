@@ -102,9 +102,14 @@ class ControllerCore:
             effects += self._start()
         return effects
 
-    def failed(self, reason: str) -> list[Effect]:
-        """The microphone or the session failed; whatever was recording is lost."""
-        effects: list[Effect] = [DiscardCapture()] if self._state in (State.LISTENING, State.FINISHING) else []
+    def failed(self, reason: str, *, keep_capture: bool = False) -> list[Effect]:
+        """The microphone or the session failed; whatever was recording is dropped, unless ``keep_capture``.
+
+        ``keep_capture`` is for a microphone that stopped mid-utterance: the utterance ended there, and
+        what it captured up to then is still worth transcribing, so it is not discarded.
+        """
+        recording = self._state in (State.LISTENING, State.FINISHING)
+        effects: list[Effect] = [DiscardCapture()] if recording and not keep_capture else []
         self._start_pending = False
         return effects + self._move(State.ERROR, reason)
 

@@ -94,6 +94,14 @@ def test_a_failure_discards_the_utterance_and_reports_why():
     assert core.finished() == []
 
 
+def test_a_microphone_failure_keeps_what_was_captured_for_transcription():
+    core = listening()
+    assert core.failed("the microphone failed", keep_capture=True) == [
+        StateChanged(State.LISTENING, State.ERROR, "the microphone failed")]
+    assert core.finished() == []
+    assert core.state is State.ERROR
+
+
 def test_a_failure_while_idle_only_changes_the_state():
     core = ControllerCore()
     assert core.failed("no session") == [StateChanged(State.IDLE, State.ERROR, "no session")]
