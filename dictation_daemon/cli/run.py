@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 
+from ..config import load_config
+from ..controller.signals import DEFAULT_STOP_TIMEOUT
 from ..plugins.registry import UnknownPlugin
 from ..rpc.paths import UnsafeSocketFolder
 from ..rpc.server import SocketInUse
@@ -17,15 +19,29 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--headless", action="store_true",
                         help="no hotkeys and no typing: dictation is driven and received through the socket only")
     parser.add_argument("--verbose", action="store_true", help="debug logging (includes dictated text)")
+    parser.add_argument("--stop-timeout", type=_seconds, default=DEFAULT_STOP_TIMEOUT, metavar="SECONDS",
+                        help="on SIGTERM/SIGINT, how long a dictation in progress may take to be finished and "
+                             f"delivered before the daemon stops anyway (default {DEFAULT_STOP_TIMEOUT:g})")
     parser.set_defaults(run=lambda arguments: run_guarded(_run, arguments))
 
 
+def _seconds(text: str) -> float:
+    value = float(text)
+    if not 0 < value <= 600:
+        raise argparse.ArgumentTypeError("give a number of seconds above 0 and at most 600")
+    return value
+
+
 def _run(arguments: argparse.Namespace) -> int:
-    from ..controller.app import run_until_signalled
+    from ..controller.app import run_until_signalled  # the daemon's imports are heavy; other commands skip them
 
     config = load_or_exit(arguments.config)
     setup_logging(config, arguments.verbose)
     try:
-        return asyncio.run(run_until_signalled(config, headless=arguments.headless))
+        return asyncio.run(run_until_signalled(
+            config, headless=arguments.headless, stop_timeout=arguments.stop_timeout,
+            load_config=lambda: load_config(arguments.config),
+            configure_logging=lambda new: setup_logging(new, arguments.verbose),
+        ))
     except (SocketInUse, UnsafeSocketFolder, UnknownPlugin) as error:
         raise UsageError(str(error)) from None

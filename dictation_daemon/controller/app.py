@@ -4,6 +4,12 @@ Start-up never stops at a part that cannot work in this session: without global 
 Wayland) the daemon says so loudly and keeps serving the socket and the command-line trigger; without a
 display the typing plugins are left out; without a microphone it reports the error and tries the device
 again at the next start. Only a bad configuration or a second daemon on the same socket stop it.
+
+Signals: SIGTERM and SIGINT end a dictation in progress the way a key release would (the tail, flush,
+delivery to the plugins and the socket's clients), end the session and exit 0, within ``stop_timeout``
+seconds; a second signal stops at once. SIGHUP reloads the configuration and rebuilds only the parts whose
+sections changed (:mod:`.signals`), keeping the socket and its clients; a file that does not validate, or a
+backend that cannot be opened, is logged and the configuration in force stays.
 """
 
 from __future__ import annotations
@@ -14,12 +20,14 @@ import logging
 import signal
 import sys
 from collections.abc import Callable
+from contextlib import AsyncExitStack
 from typing import Any
 
 from .. import __version__
 from ..capture.cues import CuePlayer
 from ..capture.microphone import Microphone
 from ..client.backend import open_backend
+from ..config.loader import ConfigError
 from ..config.model import DaemonConfig
 from ..hotkeys.availability import HotkeyAvailability, Support, check_hotkeys
 from ..hotkeys.combo import parse_combo
@@ -33,9 +41,10 @@ from ..rpc.methods import forward_events, register_daemon_methods
 from ..rpc.paths import default_socket_path
 from ..rpc.server import RpcServer
 from .daemon import Controller
-from .events import EventHub
+from .events import Event, EventHub, StateEvent
 from .history import History
-from .machine import Trigger
+from .machine import State, Trigger
+from .signals import DEFAULT_STOP_TIMEOUT, plan_reload
 from .warm import WarmSession
 
 logger = logging.getLogger(__name__)
@@ -71,23 +80,52 @@ def push_to_talk(config: DaemonConfig) -> PushToTalk:
                       repeat_window=section.repeat_window_seconds)
 
 
+SETTLED = (State.IDLE, State.ERROR)
+"""States with no dictation in flight: nothing recording, nothing waiting for results."""
+
+
+class _Transcription:
+    """A backend and the warm session on it, opened and closed together, so a reload swaps them as one."""
+
+    def __init__(self, kind: str, sessions: WarmSession, stack: AsyncExitStack) -> None:
+        self.kind = kind
+        self.sessions = sessions
+        self._stack = stack
+
+    async def close(self) -> None:
+        """Ends the session politely (the server reports usage), then stops the backend (the local engine)."""
+        await self._stack.aclose()
+
+
 class Daemon:
     """Everything that runs for the lifetime of ``dictation-daemon run``."""
 
-    def __init__(self, config: DaemonConfig, *, headless: bool = False) -> None:
+    def __init__(
+        self,
+        config: DaemonConfig,
+        *,
+        headless: bool = False,
+        stop_timeout: float = DEFAULT_STOP_TIMEOUT,
+        configure_logging: Callable[[DaemonConfig], None] | None = None,
+    ) -> None:
         self.config = config
         self.headless = headless
+        self.stop_timeout = stop_timeout
+        self._configure_logging = configure_logging
         self.events = EventHub()
         self.microphone = Microphone(config.audio.device, preroll_ms=config.audio.preroll_ms,
                                      on_failure=lambda error: self.controller.microphone_failed(error))
         cues = CuePlayer(volume=config.audio.cue_volume) if config.audio.cues else None
         self.controller = Controller(self.microphone, events=self.events, history=History(config.history.size),
                                      tail_ms=config.audio.tail_ms, cues=cues)
-        self.plugins = PluginHost(create_plugins(config, PluginContext(config), headless=headless))
+        self.plugins = self._make_plugins(config)
         self.hotkeys = hotkey_availability(config, headless)
-        self.backend_kind = "none"
         self.rpc: RpcServer | None = None
+        self._transcription: _Transcription | None = None
+        self._unsubscribe_plugins: Callable[[], None] = lambda: None
         self._listener: HotkeyListener | None = None
+        self._reloading = asyncio.Lock()
+        self._ready = asyncio.Event()
         self._tasks: set[asyncio.Task[Any]] = set()
 
     def status(self) -> dict[str, Any]:
@@ -95,7 +133,7 @@ class Daemon:
         return {
             "version": __version__,
             **self.controller.status(),
-            "backend": self.backend_kind,
+            "backend": self._transcription.kind if self._transcription else "none",
             "hotkeys": {
                 "support": self.hotkeys.support.value,
                 "reason": self.hotkeys.reason,
@@ -112,32 +150,172 @@ class Daemon:
         return last is not None and await self.plugins.paste(last.text)
 
     async def run(self, stop: asyncio.Event, on_ready: Callable[[], None] | None = None) -> None:
+        """Serves until ``stop`` is set, then finishes the dictation in progress and shuts down."""
         if not self.hotkeys.usable:
             shout(self.hotkeys.reason)
-        async with open_backend(self.config) as backend:
-            self.backend_kind = backend.kind
-            sessions = WarmSession(
-                backend, self.config.transcription.to_transcribe_config(),
-                on_message=self.controller.session_message,
-                on_ready=self.controller.session_ready,
-                on_lost=self.controller.session_lost,
-            )
-            self.controller.attach(sessions)
+        self._transcription = await self._open_transcription(self.config)
+        self.controller.attach(self._transcription.sessions)
+        try:
             self._open_microphone()
-            self.events.subscribe(self.plugins.publish)
             await self.plugins.start()
-            for name, reason in self.plugins.unavailable.items():
-                shout(f"plugin {name} cannot work here: {reason}")
-            sessions.start()
+            self._unsubscribe_plugins = self.events.subscribe(self.plugins.publish)
+            self._report_unavailable_plugins(self.plugins)
+            self._transcription.sessions.start()
+            await self._start_rpc()
+            await self._start_hotkeys(self.config)
+            logger.info("dictation daemon ready (backend %s, hotkeys %s)",
+                        self._transcription.kind, self.hotkeys.support.value)
+            self._ready.set()
+            if on_ready is not None:
+                on_ready()
+            await stop.wait()
+            await self.finish_dictation()
+        finally:
+            await self._shutdown()
+
+    async def finish_dictation(self) -> bool:
+        """Ends a dictation in progress the way a key release would and waits, at most ``stop_timeout``
+        seconds, until its text has reached the plugins and the socket's clients. ``False`` if time ran out."""
+        self._stop_hotkeys()
+        try:
+            async with asyncio.timeout(self.stop_timeout):
+                if self.controller.state not in SETTLED:
+                    logger.info("stopping: finishing the dictation in progress first")
+                    self.controller.trigger(Trigger.STOP)
+                    await self._settled()
+                await self.plugins.drain()
+                if self.rpc is not None:
+                    await self.rpc.drain()
+        except TimeoutError:
+            logger.warning("stopping: the dictation in progress was not delivered within %g s and is lost",
+                           self.stop_timeout)
+            return False
+        return True
+
+    def request_reload(self, load: Callable[[], DaemonConfig]) -> None:
+        """SIGHUP: reads the configuration again with ``load`` and applies it in the background (once
+        start-up is complete, so a reload never races the parts still being built)."""
+        self._spawn(self._reload_from(load))
+
+    async def _reload_from(self, load: Callable[[], DaemonConfig]) -> None:
+        await self._ready.wait()
+        async with self._reloading:
             try:
-                await self._start_rpc()
-                await self._start_hotkeys()
-                logger.info("dictation daemon ready (backend %s, hotkeys %s)", backend.kind, self.hotkeys.support.value)
-                if on_ready is not None:
-                    on_ready()
-                await stop.wait()
-            finally:
-                await self._shutdown(sessions)
+                config = load()
+            except ConfigError as error:
+                logger.error("configuration not reloaded; the one in force stays: %s", error)
+                return
+            await self.reload(config)
+
+    async def reload(self, config: DaemonConfig) -> bool:
+        """Applies ``config``, rebuilding only what its changed sections feed; ``False`` if it was rejected.
+
+        The new backend and plugins are built first, while the old ones keep working; they replace the old
+        ones only once no dictation is in flight, so an utterance never moves between sessions or plugins.
+        """
+        plan = plan_reload(self.config, config)
+        if plan.empty:
+            logger.info("configuration reloaded: nothing changed")
+            return True
+        transcription: _Transcription | None = None
+        plugins: PluginHost | None = None
+        try:
+            if plan.backend:
+                transcription = await self._open_transcription(config)
+            if plan.plugins:
+                plugins = self._make_plugins(config)
+                await plugins.start()
+        except Exception as error:  # whatever the backend or a plugin raises: the running daemon must go on
+            logger.error("configuration not reloaded; the one in force stays: %s", error or type(error).__name__)
+            if plugins is not None:
+                await plugins.stop()
+            if transcription is not None:
+                await transcription.close()
+            return False
+        try:
+            if plan.hotkeys:
+                self._stop_hotkeys()
+                self.hotkeys = hotkey_availability(config, self.headless)
+                if not self.hotkeys.usable:
+                    shout(self.hotkeys.reason)
+                await self._start_hotkeys(config)
+            await self._settled()
+        except BaseException:  # stopped while waiting: what was built for the new configuration goes too
+            if plugins is not None:
+                await plugins.stop()
+            if transcription is not None:
+                await transcription.close()
+            raise
+        retired_transcription, retired_plugins = None, None
+        if transcription is not None:
+            retired_transcription, self._transcription = self._transcription, transcription
+            self.controller.attach(transcription.sessions)
+            transcription.sessions.start()
+        if plugins is not None:
+            self._unsubscribe_plugins()
+            retired_plugins, self.plugins = self.plugins, plugins
+            self._unsubscribe_plugins = self.events.subscribe(plugins.publish)
+            self._report_unavailable_plugins(plugins)
+        self.config = config
+        if plan.logging and self._configure_logging is not None:
+            self._configure_logging(config)
+        logger.info("configuration reloaded: %s applied", ", ".join(plan.changed))
+        if plan.needs_restart:
+            logger.warning("configuration sections %s take effect at the next start", ", ".join(plan.needs_restart))
+        if retired_plugins is not None:
+            await retired_plugins.drain()
+            await retired_plugins.stop()
+        if retired_transcription is not None:
+            await retired_transcription.close()
+        return True
+
+    async def _settled(self) -> None:
+        """Returns once no dictation is in flight; a start queued behind a finishing one keeps it waiting."""
+        changed = asyncio.Event()
+
+        def watch(event: Event) -> None:
+            if isinstance(event, StateEvent):
+                changed.set()
+
+        unsubscribe = self.events.subscribe(watch)
+        try:
+            while self.controller.state not in SETTLED:
+                changed.clear()
+                await changed.wait()
+        finally:
+            unsubscribe()
+
+    async def _open_transcription(self, config: DaemonConfig) -> _Transcription:
+        """Starts the configured backend and prepares a warm session on it (opened by ``sessions.start()``)."""
+        stack = AsyncExitStack()
+        try:
+            backend = await stack.enter_async_context(open_backend(config))
+            transcription: _Transcription | None = None
+
+            def current(callback: Callable[..., None]) -> Callable[..., None]:
+                # A replaced session may still report while it closes; only the one in use speaks to the controller.
+                return lambda *args: callback(*args) if self._transcription is transcription else None
+
+            sessions = WarmSession(
+                backend, config.transcription.to_transcribe_config(),
+                on_message=current(self.controller.session_message),
+                on_ready=current(self.controller.session_ready),
+                on_lost=current(self.controller.session_lost),
+            )
+            stack.push_async_callback(sessions.close)
+            transcription = _Transcription(backend.kind, sessions, stack)
+        except BaseException:
+            await stack.aclose()
+            raise
+        return transcription
+
+    def _make_plugins(self, config: DaemonConfig) -> PluginHost:
+        return PluginHost(create_plugins(config, PluginContext(config), headless=self.headless))
+
+    @staticmethod
+    def _report_unavailable_plugins(plugins: PluginHost) -> None:
+        for name, reason in plugins.unavailable.items():
+            shout(f"plugin {name} cannot work here: {reason}")
 
     def _open_microphone(self) -> None:
         try:
@@ -149,17 +327,17 @@ class Daemon:
         if not self.config.rpc.enabled:
             return
         dispatcher = Dispatcher()
-        register_daemon_methods(dispatcher, self.controller, self.status, self.plugins.paste)
+        register_daemon_methods(dispatcher, self.controller, self.status, lambda text: self.plugins.paste(text))
         path = self.config.rpc.socket_path or default_socket_path()
         self.rpc = RpcServer(dispatcher, path, max_clients=self.config.rpc.max_clients,
                              queue_size=self.config.rpc.queue_size)
         await self.rpc.start()
         forward_events(self.events, self.rpc)
 
-    async def _start_hotkeys(self) -> None:
+    async def _start_hotkeys(self, config: DaemonConfig) -> None:
         if not self.hotkeys.usable:
             return
-        self._listener = HotkeyListener(push_to_talk(self.config), self._on_hotkey)
+        self._listener = HotkeyListener(push_to_talk(config), self._on_hotkey)
         try:
             await self._listener.start()
         except HotkeysUnavailable as error:
@@ -167,36 +345,69 @@ class Daemon:
             self.hotkeys = HotkeyAvailability(Support.UNAVAILABLE, f"global hotkeys are unavailable: {error}")
             shout(self.hotkeys.reason)
             return
-        logger.info("hotkeys: %s to talk (%s)", self.config.hotkeys.talk, self.config.hotkeys.mode)
+        logger.info("hotkeys: %s to talk (%s)", config.hotkeys.talk, config.hotkeys.mode)
+
+    def _stop_hotkeys(self) -> None:
+        if self._listener is not None:
+            self._listener.stop()
+            self._listener = None
 
     def _on_hotkey(self, action: Action) -> None:
         if action is Action.PASTE_LAST:
-            task = asyncio.create_task(self.paste_last())
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            self._spawn(self.paste_last())
         else:
             self.controller.trigger(_TRIGGER_ACTIONS[action])
 
-    async def _shutdown(self, sessions: WarmSession) -> None:
-        if self._listener is not None:
-            self._listener.stop()
+    def _spawn(self, coroutine: Any) -> None:
+        task = asyncio.create_task(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _shutdown(self) -> None:
+        self._stop_hotkeys()
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.controller.close()
         if self.rpc is not None:
             await self.rpc.close()
-        await sessions.close()
+        if self._transcription is not None:
+            await self._transcription.close()
         await self.plugins.stop()
         self.microphone.close()
-        for task in list(self._tasks):
-            task.cancel()
 
 
-async def run_until_signalled(config: DaemonConfig, *, headless: bool = False) -> int:
-    """Runs the daemon until SIGINT or SIGTERM."""
+async def run_until_signalled(
+    config: DaemonConfig,
+    *,
+    headless: bool = False,
+    stop_timeout: float = DEFAULT_STOP_TIMEOUT,
+    load_config: Callable[[], DaemonConfig] | None = None,
+    configure_logging: Callable[[DaemonConfig], None] | None = None,
+) -> int:
+    """Runs the daemon until SIGTERM or SIGINT (a second one stops at once); SIGHUP reloads with ``load_config``."""
+    daemon = Daemon(config, headless=headless, stop_timeout=stop_timeout, configure_logging=configure_logging)
     stop = asyncio.Event()
+    runner = asyncio.create_task(
+        daemon.run(stop, on_ready=lambda: print("dictation daemon ready", file=sys.stderr, flush=True)))
+
+    def on_stop_signal(signum: signal.Signals) -> None:
+        if stop.is_set():
+            logger.warning("%s again: stopping at once", signum.name)
+            runner.cancel()
+        else:
+            logger.info("%s: stopping", signum.name)
+            stop.set()
+
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
-    daemon = Daemon(config, headless=headless)
-    with contextlib.suppress(asyncio.CancelledError):
-        await daemon.run(stop, on_ready=lambda: print("dictation daemon ready", file=sys.stderr, flush=True))
+        loop.add_signal_handler(signum, on_stop_signal, signum)
+    if load_config is not None:
+        loop.add_signal_handler(signal.SIGHUP, lambda: daemon.request_reload(load_config))
+    try:
+        with contextlib.suppress(asyncio.CancelledError):
+            await runner
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            loop.remove_signal_handler(signum)
     return 0
