@@ -127,11 +127,6 @@ class KeystrokeTyper:
         log.debug("pressed %s in window %#x", parsed, window.window_id)
         return InsertionReport("keystrokes", 0, 0, window, waited)
 
-    def wait_for_modifiers(self) -> float:
-        """Waits until no modifier key is down; returns the seconds waited or raises ``ModifiersHeld``."""
-        self._keys.refresh()
-        return self._wait_for_modifiers(0, 0)
-
     def _prepare(self) -> tuple[WindowInfo, float]:
         self._keys.refresh()
         window = focused_window(self._display)

@@ -20,7 +20,7 @@ from ..insertion.outcome import InsertionReport
 from ..insertion.rules import Edit
 from ..insertion.window import WindowInfo
 from .base import Plugin, PluginContext, PluginUnavailable
-from .field import FocusedField, settle_seconds
+from .field import FocusedField
 
 
 class ClipboardWriter:
@@ -36,9 +36,6 @@ class ClipboardWriter:
 
     def focused_window(self) -> WindowInfo | None:
         return self._typer.focused_window()
-
-    def wait_for_modifiers(self) -> float:
-        return self._typer.wait_for_modifiers()
 
     def apply(self, edit: Edit) -> InsertionReport:
         deleted = self._typer.apply(Edit(delete=edit.delete)).deleted if edit.delete else 0
@@ -63,7 +60,7 @@ class ClipboardPlugin(Plugin):
     def __init__(self, context: PluginContext) -> None:
         self._context = context
         section = context.config.plugins.clipboard
-        self._field = FocusedField(lambda: ClipboardWriter(section), settle_seconds=settle_seconds(context.config))
+        self._field = FocusedField(lambda: ClipboardWriter(section))
 
     @classmethod
     def create(cls, context: PluginContext, options: Mapping[str, Any]) -> ClipboardPlugin:

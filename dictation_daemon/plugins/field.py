@@ -21,10 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from ..config.model import DaemonConfig
 from ..controller.events import TranscriptEvent
 from ..insertion.chords import Chord
-from ..insertion.keyboard import POLL_SECONDS
 from ..insertion.outcome import InsertionError, InsertionReport, ModifiersHeld
 from ..insertion.rules import Edit, FieldText
 from ..insertion.window import WindowInfo
@@ -41,15 +39,9 @@ class Writer(Protocol):
     """What puts edits into the focused window: keystrokes or the clipboard (blocking calls)."""
 
     def focused_window(self) -> WindowInfo | None: ...
-    def wait_for_modifiers(self) -> float: ...
     def apply(self, edit: Edit) -> InsertionReport: ...
     def press_chord(self, chord: str | Chord) -> InsertionReport: ...
     def close(self) -> None: ...
-
-
-def settle_seconds(config: DaemonConfig) -> float:
-    """How long typing waits after the last modifier came up: longer than the hotkeys' auto-repeat window."""
-    return config.hotkeys.repeat_window_seconds + 0.1
 
 
 @dataclass(frozen=True)
@@ -68,8 +60,7 @@ class FocusedField:
     Implements :class:`~dictation_daemon.plugins.base.Inserter`.
     """
 
-    def __init__(self, make_writer: Callable[[], Writer], *, settle_seconds: float = 0.15) -> None:
-        self.settle_seconds = settle_seconds
+    def __init__(self, make_writer: Callable[[], Writer]) -> None:
         self._executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="insertion")
         self._make_writer = make_writer
         self._writer: Writer | None = None
@@ -134,7 +125,6 @@ class FocusedField:
         remaining = edit
         while True:
             try:
-                await self._modifiers_settled(writer)
                 report = await self._run(lambda: writer.apply(remaining))
             except ModifiersHeld as error:
                 typed, deleted = typed + error.typed, deleted + error.deleted
@@ -150,16 +140,6 @@ class FocusedField:
             break
         logger.info("inserted %d characters (%d deleted) by %s",
                     typed + report.typed, deleted + report.deleted, report.method)
-
-    async def _modifiers_settled(self, writer: Writer) -> None:
-        """Returns once no modifier is down and, if one was, after :attr:`settle_seconds` more.
-
-        The daemon's own hotkey listener sees the keys it types. It takes a released key for still held
-        during its auto-repeat window, so a letter typed right after the user let go of Ctrl+Alt could
-        complete a hotkey (Ctrl+Alt+C, cancel). Waiting out that window first makes typed text plain text.
-        """
-        while await self._run(writer.wait_for_modifiers) >= POLL_SECONDS:  # it polled: a modifier was down
-            await asyncio.sleep(self.settle_seconds)
 
     def _stopped(self, edit: Edit, typed: int, deleted: int, error: InsertionError) -> None:
         logger.warning("insertion stopped after %d of %d characters (%d of %d deletions): %s",

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..controller.events import TranscriptEvent
 from .base import Plugin, PluginContext, PluginUnavailable
-from .field import FocusedField, Writer, settle_seconds
+from .field import FocusedField, Writer
 
 
 class KeystrokePlugin(Plugin):
@@ -25,7 +25,7 @@ class KeystrokePlugin(Plugin):
     def __init__(self, context: PluginContext) -> None:
         self._context = context
         self._interim = context.config.plugins.keystroke.interim
-        self._field = FocusedField(_make_typer, settle_seconds=settle_seconds(context.config))
+        self._field = FocusedField(_make_typer)
 
     @classmethod
     def create(cls, context: PluginContext, options: Mapping[str, Any]) -> KeystrokePlugin:
