@@ -25,11 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
 
 from dictation_daemon.rpc.client import DaemonNotRunning, RpcClient
-from tests.e2e.conftest import write_wav
 from tests.rig.pulse import VirtualMicrophone, virtual_microphone
+from tests.server.tones import as_wav
 
 from .report import REPORT, cpu_model
 from .speech import speech, with_pauses
@@ -147,8 +148,9 @@ def utterance(client: RpcClient, listen_seconds: float) -> int:
 def measure(utterances: int, warmup: int, listen_seconds: float, every: int) -> SoakResult:
     with tempfile.TemporaryDirectory(prefix="dictation-soak-") as work, virtual_microphone() as microphone:
         folder = Path(work)
-        clip = write_wav(with_pauses([0.3, *(part for text in CLIP for part in (speech(text), 0.5))]),
-                         folder / "clip.wav")
+        samples = with_pauses([0.3, *(part for text in CLIP for part in (speech(text), 0.5))])
+        clip = folder / "clip.wav"
+        clip.write_bytes(as_wav((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes()))
         process, socket = start_daemon(folder, microphone)
         try:
             with LoopingPlayer(microphone, clip), RpcClient(socket, timeout=RPC_TIMEOUT) as client:
