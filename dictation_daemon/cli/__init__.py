@@ -7,9 +7,9 @@ import sys
 from collections.abc import Sequence
 
 from .. import __version__
-from . import config_check, devices, rpc, run, serve, service, transcribe, trigger
+from . import config_check, devices, doctor, rpc, run, serve, service, transcribe, trigger
 
-SUBCOMMANDS = (run, trigger, rpc, devices, serve, transcribe, config_check, service)
+SUBCOMMANDS = (run, trigger, rpc, devices, serve, transcribe, config_check, service, doctor)
 
 
 def build_parser() -> argparse.ArgumentParser:
