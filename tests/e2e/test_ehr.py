@@ -20,6 +20,7 @@ import pytest
 
 from dictation_client import Client, Notification
 from dictation_client.ehr import Transcript, initialize_params
+from dictation_demo_editor.sections import TEMPLATES
 from tests.e2e.conftest import spoken, words
 from tests.rig.textfield import TextFieldWindow
 
@@ -154,8 +155,8 @@ def test_section_commands_follow_the_claimed_section(start_daemon, microphone, x
         dictate(daemon, client, microphone, spoken(tmp_path, "go", "go to plan section"))
         daemon.wait_for(lambda status: (status["rpc"]["target"] or {}).get("field") == "plan",
                         "the editor to claim the plan section")
-        dictate(daemon, client, microphone, spoken(tmp_path, "template", "insert follow up template"))
+        dictate(daemon, client, microphone, spoken(tmp_path, "template", "insert discharge template"))
         sections = editor.sections()
 
-    assert sections["plan"] == "Follow up in clinic in 2 weeks, sooner if symptoms worsen."
+    assert sections["plan"] == TEMPLATES["plan"]["discharge"]
     assert sections["subjective"] == sections["objective"] == sections["assessment"] == ""

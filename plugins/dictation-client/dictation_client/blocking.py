@@ -120,7 +120,11 @@ class Client:
         the thread they run on is the one those methods wait for.
         """
         remove = self._on_loop(lambda: self._client.add_listener(listener))
-        return lambda: self._loop.call_soon_threadsafe(remove)
+
+        def remove_from_any_thread() -> None:
+            self._loop.call_soon_threadsafe(remove)
+
+        return remove_from_any_thread
 
     def add_close_callback(self, callback: Callable[[], None]) -> None:
         """Calls ``callback`` on the client's thread when the connection ends (at once if it has)."""

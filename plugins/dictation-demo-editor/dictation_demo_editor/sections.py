@@ -23,7 +23,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
     },
     "plan": {
         "follow up": "Follow up in clinic in 2 weeks, sooner if symptoms worsen.",
-        "return precautions": "Return to the emergency department for worsening pain, shortness of breath or fainting.",
+        "discharge": "Discharge home in stable condition. Return for worsening pain, shortness of breath or fainting.",
     },
 }
 

@@ -52,10 +52,7 @@ class EditorWindow:
             text = tkinter.Text(root, height=5, width=80, wrap="word", undo=True)
             text.tag_configure(INTERIM_TAG, foreground="grey50")
             text.pack(fill="both", expand=True, padx=4, pady=(0, 6))
-            text.bind("<FocusIn>", lambda event, name=section: listener.section_entered(name))
-            text.bind("<FocusOut>", lambda event: root.after_idle(self._check_focus, listener))
-            for sequence in ("<KeyRelease>", "<ButtonRelease-1>"):
-                text.bind(sequence, lambda event, name=section: listener.cursor_moved(name))
+            self._report(text, section, listener)
             self.texts[section] = text
 
     def show_status(self, message: str) -> None:
@@ -125,6 +122,13 @@ class EditorWindow:
             index = end
         parts.append(text.get(index, "end-1c"))
         return "".join(parts)
+
+    def _report(self, text: tkinter.Text, section: str, listener: WindowListener) -> None:
+        """Binds a section's focus, key and click events to the listener."""
+        text.bind("<FocusIn>", lambda event: listener.section_entered(section))
+        text.bind("<FocusOut>", lambda event: self.root.after_idle(self._check_focus, listener))
+        for sequence in ("<KeyRelease>", "<ButtonRelease-1>"):
+            text.bind(sequence, lambda event: listener.cursor_moved(section))
 
     def _check_focus(self, listener: WindowListener) -> None:
         """After a section lost focus: if no other widget of ours has it, the window lost it."""

@@ -18,8 +18,9 @@ from .sender import WebhookSender
 
 
 class WebhookPlugin(Plugin):
-    """Posts ``{"text", "start", "end", "target"}`` for every final segment; ``target`` is the field an
-    editor holds (``null`` when the text goes to the focused window)."""
+    """Posts ``{"text", "start", "end", "target"}`` for every final segment that reaches it. ``target`` is the
+    editor field the segment was for when the event names one (``field``), and ``null`` for text that goes
+    to the focused window."""
 
     name = "webhook"
 
