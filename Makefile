@@ -21,7 +21,8 @@ $(BIN)/python:
 $(VENV)/.installed: pyproject.toml $(wildcard plugins/*/pyproject.toml) | $(BIN)/python
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[engine,desktop,test]'
-	for plugin in $(dir $(wildcard plugins/*/pyproject.toml)); do $(BIN)/pip install -q -e "$$plugin"; done
+	# One command, so a plugin's dependency on another (the editor on the client) resolves to the local copy.
+	$(BIN)/pip install -q $(addprefix -e ,$(dir $(wildcard plugins/*/pyproject.toml)))
 	touch $@
 
 debs-run debs-test: debs-%:
