@@ -36,10 +36,9 @@ from ..hotkeys.machine import Action, Bindings, Mode, PushToTalk
 from ..plugins.base import PluginContext
 from ..plugins.host import PluginHost
 from ..plugins.registry import create_plugins
-from ..rpc.jsonrpc import Dispatcher
-from ..rpc.methods import forward_events, register_daemon_methods
-from ..rpc.paths import default_socket_path
+from ..plugins.rpc_target import RpcTargetPlugin
 from ..rpc.server import RpcServer
+from ..rpc.service import RpcService
 from .daemon import Controller
 from .events import Event, EventHub, StateEvent
 from .history import History
@@ -118,6 +117,11 @@ class Daemon:
         cues = CuePlayer(volume=config.audio.cue_volume) if config.audio.cues else None
         self.controller = Controller(self.microphone, events=self.events, history=History(config.history.size),
                                      tail_ms=config.audio.tail_ms, cues=cues)
+        self.rpc_service = RpcService(
+            config.rpc, self.controller, self.events, status=self.status,
+            paste=lambda text: self.plugins.paste(text),
+            base_config=lambda: self.config.transcription.to_transcribe_config(),
+        ) if config.rpc.enabled else None
         self.plugins = self._make_plugins(config)
         self.hotkeys = hotkey_availability(config, headless)
         self.rpc: RpcServer | None = None
@@ -141,8 +145,8 @@ class Daemon:
                 "mode": self.config.hotkeys.mode,
             },
             "plugins": {"running": self.plugins.names, "unavailable": self.plugins.unavailable},
-            "rpc": {"socket": str(self.rpc.path) if self.rpc else None,
-                    "clients": self.rpc.client_count if self.rpc else 0},
+            "rpc": self.rpc_service.status() if self.rpc_service and self.rpc else {
+                "socket": None, "transport": None, "websocket": None, "clients": 0, "registered": [], "target": None},
         }
 
     async def paste_last(self) -> bool:
@@ -310,7 +314,11 @@ class Daemon:
         return transcription
 
     def _make_plugins(self, config: DaemonConfig) -> PluginHost:
-        return PluginHost(create_plugins(config, PluginContext(config), headless=self.headless))
+        """The configured plugins, behind the ``rpc`` plugin when the socket runs (socket clients' claims come first)."""
+        plugins = create_plugins(config, PluginContext(config), headless=self.headless)
+        if self.rpc_service is not None:
+            plugins.insert(0, RpcTargetPlugin(self.rpc_service.api))
+        return PluginHost(plugins)
 
     @staticmethod
     def _report_unavailable_plugins(plugins: PluginHost) -> None:
@@ -324,15 +332,8 @@ class Daemon:
             shout(f"the microphone cannot be opened: {error}; it is tried again at the next start")
 
     async def _start_rpc(self) -> None:
-        if not self.config.rpc.enabled:
-            return
-        dispatcher = Dispatcher()
-        register_daemon_methods(dispatcher, self.controller, self.status, lambda text: self.plugins.paste(text))
-        path = self.config.rpc.socket_path or default_socket_path()
-        self.rpc = RpcServer(dispatcher, path, max_clients=self.config.rpc.max_clients,
-                             queue_size=self.config.rpc.queue_size)
-        await self.rpc.start()
-        forward_events(self.events, self.rpc)
+        if self.rpc_service is not None:
+            self.rpc = await self.rpc_service.start()
 
     async def _start_hotkeys(self, config: DaemonConfig) -> None:
         if not self.hotkeys.usable:
@@ -369,8 +370,8 @@ class Daemon:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.controller.close()
-        if self.rpc is not None:
-            await self.rpc.close()
+        if self.rpc_service is not None:
+            await self.rpc_service.close()
         if self._transcription is not None:
             await self._transcription.close()
         await self.plugins.stop()

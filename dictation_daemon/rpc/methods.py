@@ -1,8 +1,7 @@
-"""The daemon's socket methods: status, dictation control and paste-last, plus event notifications.
+"""The daemon's socket methods: status, dictation control and paste-last.
 
-These are registered on a :class:`~.jsonrpc.Dispatcher`; the EHR integration registers its own methods
-(``initialize``, ``target.claim`` ...) on the same dispatcher and keeps its per-client state on the
-:class:`~.jsonrpc.Peer`.
+These are registered on a :class:`~.jsonrpc.Dispatcher`; the EHR integration (:mod:`.ehr`) registers its
+own methods (``initialize``, ``target.claim`` ...) on the same dispatcher and sends the notifications.
 """
 
 from __future__ import annotations
@@ -11,10 +10,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from ..controller.daemon import Controller
-from ..controller.events import EVENT_NAMES, Event, EventHub
 from ..controller.machine import Trigger
 from .jsonrpc import Dispatcher, Params, Peer, RpcError, expect_no_params
-from .server import RpcServer
 
 HISTORY_EMPTY = -32010
 """``history.paste_last`` with nothing dictated yet (or history switched off)."""
@@ -54,12 +51,3 @@ def register_daemon_methods(
     for trigger in Trigger:
         dispatcher.register(f"dictation.{trigger.value}", trigger_method(trigger))
     dispatcher.register("history.paste_last", paste_last)
-
-
-def forward_events(events: EventHub, server: RpcServer) -> Callable[[], None]:
-    """Sends every state, transcript and command event to all clients; returns the unsubscribe function."""
-
-    def send(event: Event) -> None:
-        server.broadcast(EVENT_NAMES[type(event)], event.to_json())
-
-    return events.subscribe(send)
