@@ -1,0 +1,465 @@
+"""The daemon as a user runs it, timed end to end: ``python -m benchmarks.desktop [--repetitions N]``.
+
+Everything is real: a private Xvfb screen, a PulseAudio null sink as the microphone, ``dictation-daemon
+run`` in a subprocess with the keystroke plugin, a Tk text field with focus, and the push-to-talk combo held
+while festival speech plays into the microphone. Three things are measured:
+
+* **key release → text in the field**, with the local engine inside the daemon (the default set-up):
+  from just before the talk key goes up to the first moment the Tk field holds the whole
+  dictation (read over the field's pipe every few milliseconds);
+* **idle cost** of that daemon: CPU time (``/proc/<pid>/stat``) and RSS over a quiet minute, with the
+  microphone open and the session warm;
+* **key press → first audio frame sent to the server**, by a second daemon whose ``backend.url`` points
+  at a loopback relay in front of the same engine run as a server process: the relay parses the
+  daemon's WebSocket frames and stamps the first binary (audio) frame after each press.
+
+The benchmark presses and releases the combo itself through XTEST (as xdotool would, without a process
+start in the timed path) and stamps the moment it sends the combo's last key down or its first key up.
+Results go into their own section of ``BENCHMARKS.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import datetime
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import wave
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+import Xlib.display
+from Xlib import XK, X
+from Xlib.ext import xtest
+
+from dictation_daemon.rpc.client import DaemonNotRunning, RpcClient
+from tests.rig.display import virtual_display
+from tests.rig.pulse import VirtualMicrophone, virtual_microphone
+from tests.rig.textfield import TextFieldWindow
+
+from .latency import ServerProcess, summary
+from .report import REPORT, cpu_model
+from .speech import SAMPLE_RATE, speech, with_pauses
+
+DAEMON = Path(sys.executable).parent / "dictation-daemon"
+TALK = "ctrl+alt+d"
+UTTERANCE = "the patient reports chest pain radiating to the left arm period"
+UTTERANCE_SECONDS = 5.0
+EXPECTED_WORDS = "the patient reports chest pain radiating to the left arm".split()
+SECTION_TITLE = "## Desktop dictation: the daemon end to end"
+QUIET_SECONDS = 1.0
+"""A field that has not changed for this long holds the whole dictation."""
+
+
+@dataclass(frozen=True)
+class DesktopResult:
+    """What one run measured."""
+
+    utterance_seconds: float
+    silence_before_release: float
+    release_to_first_text: list[float]
+    release_to_text: list[float]
+    correct_texts: int
+    press_to_first_frame: list[float]
+    idle_seconds: float
+    idle_cpu_percent: float
+    idle_rss_mib: list[float]
+
+
+class Daemon:
+    """``dictation-daemon run`` on the benchmark's screen and microphone, with a private socket and log."""
+
+    def __init__(self, folder: Path, settings: dict[str, Any], env: dict[str, str]) -> None:
+        self.socket = folder / "rpc.sock"
+        config = folder / "config.yaml"
+        config.write_text(yaml.safe_dump({**settings, "hotkeys": {"talk": TALK},
+                                          "rpc": {"socket_path": str(self.socket)}}))
+        self.log = folder / "daemon.log"
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen([str(DAEMON), "run", "--config", str(config)], env=env,
+                                            stdout=subprocess.DEVNULL, stderr=log)
+        self.wait_for(lambda status: status["session"]["ready"] and status["state"] == "idle", "ready", 120)
+
+    def status(self) -> dict[str, Any]:
+        with RpcClient(self.socket) as client:
+            return client.call("status")  # type: ignore[no-any-return]
+
+    def wait_for(self, predicate: Any, what: str, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the daemon exited ({self.process.returncode}):\n{self.log.read_text()}")
+            with contextlib.suppress(DaemonNotRunning, ConnectionError):
+                if predicate(self.status()):
+                    return
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the daemon did not become {what}:\n{self.log.read_text()}")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def _write_wav(samples: np.ndarray, path: Path) -> Path:
+    with wave.open(str(path), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(SAMPLE_RATE)
+        wav.writeframes((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
+    return path
+
+
+def utterance_file(folder: Path) -> tuple[Path, float, float]:
+    """The timed utterance, festival speech padded with silence to :data:`UTTERANCE_SECONDS` (as a user
+    finishes a sentence, then lets go); returns the file, its length and the silence at its end."""
+    voice = speech(UTTERANCE)
+    lead = 0.2
+    padding = max(0.3, UTTERANCE_SECONDS - lead - len(voice) / SAMPLE_RATE)
+    samples = with_pauses([lead, voice, padding])
+    return _write_wav(samples, folder / "utterance.wav"), len(samples) / SAMPLE_RATE, padding
+
+
+def _words(text: str) -> list[str]:
+    return "".join(char.lower() if char.isalnum() or char.isspace() else " " for char in text).split()
+
+
+class Combo:
+    """Holds and releases the push-to-talk combo through XTEST, returning when each key event was sent."""
+
+    KEYSYMS = {"ctrl": "Control_L", "alt": "Alt_L"}
+
+    def __init__(self, display: str, combo: str = TALK) -> None:
+        self._display = Xlib.display.Display(display)
+        self._keycodes = [self._display.keysym_to_keycode(XK.string_to_keysym(self.KEYSYMS.get(key, key)))
+                          for key in combo.split("+")]
+
+    def press(self) -> float:
+        """Modifiers first, then the last key; returns the moment just before the last key went down."""
+        for keycode in self._keycodes[:-1]:
+            xtest.fake_input(self._display, X.KeyPress, keycode)
+        self._display.sync()
+        pressed = time.monotonic()
+        xtest.fake_input(self._display, X.KeyPress, self._keycodes[-1])
+        self._display.sync()
+        return pressed
+
+    def release(self) -> float:
+        """The last key first (as a user lets go); returns the moment just before it went up."""
+        released = time.monotonic()
+        for keycode in reversed(self._keycodes):
+            xtest.fake_input(self._display, X.KeyRelease, keycode)
+        self._display.sync()
+        return released
+
+    def close(self) -> None:
+        self._display.close()
+
+
+def _until_final(window: TextFieldWindow, timeout: float = 30) -> tuple[str, float, float]:
+    """Polls the field until it has been non-empty and unchanged for :data:`QUIET_SECONDS`; returns the
+    content, when the field first changed and when its final content was first seen."""
+    empty = window.read()
+    content, seen_at, first_at = empty, time.monotonic(), 0.0
+    deadline = seen_at + timeout
+    while time.monotonic() < deadline:
+        latest = window.read()
+        now = time.monotonic()
+        if latest != content:
+            content, seen_at = latest, now
+            first_at = first_at or now
+        elif content != empty and now - seen_at >= QUIET_SECONDS:
+            break
+        time.sleep(0.003)
+    return content, first_at, seen_at
+
+
+def release_to_text(daemon: Daemon, keys: Combo, microphone: VirtualMicrophone, window: TextFieldWindow,
+                    wav: Path, repetitions: int) -> tuple[list[float], list[float], int]:
+    """Dictates ``wav`` ``repetitions`` times into an emptied field; returns the waits for the first and for
+    the last character, and how many texts had the expected words."""
+    firsts: list[float] = []
+    wholes: list[float] = []
+    correct = 0
+    for _ in range(repetitions):
+        window.set("")
+        daemon.wait_for(lambda status: status["state"] == "idle", "idle")
+        keys.press()
+        microphone.play(str(wav))
+        released = keys.release()
+        text, first, whole = _until_final(window)
+        firsts.append(first - released)
+        wholes.append(whole - released)
+        correct += _words(text) == EXPECTED_WORDS
+    return firsts, wholes, correct
+
+
+def idle_cost(pid: int, seconds: float) -> tuple[float, list[float]]:
+    """CPU use (% of one core) and RSS samples (MiB) of a quiet process over ``seconds``."""
+    ticks = os.sysconf("SC_CLK_TCK")
+
+    def cpu_seconds() -> float:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+
+    def rss_mib() -> float:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        raise RuntimeError("no VmRSS line")
+
+    started, cpu_before = time.monotonic(), cpu_seconds()
+    samples = []
+    while time.monotonic() - started < seconds:
+        samples.append(rss_mib())
+        time.sleep(1.0)
+    elapsed = time.monotonic() - started
+    return 100 * (cpu_seconds() - cpu_before) / elapsed, samples
+
+
+class FrameStamps:
+    """A loopback TCP relay to ``target_port`` that stamps each binary WebSocket frame a client sends.
+
+    It runs its own event loop on a thread, so stamps are taken when the bytes arrive, whatever the
+    benchmark's main thread is doing. Only frame headers are parsed; every byte is passed on unchanged.
+    """
+
+    def __init__(self, target_port: int) -> None:
+        self.target_port = target_port
+        self.port = 0
+        self._stamps: list[float] = []
+        self._lock = threading.Lock()
+        self._loop = asyncio.new_event_loop()
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> FrameStamps:
+        self._thread.start()
+        if not self._ready.wait(10):
+            raise RuntimeError("the relay did not start")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(5)
+
+    def first_after(self, moment: float, timeout: float = 10) -> float:
+        """When the first binary frame after ``moment`` arrived."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                later = [stamp for stamp in self._stamps if stamp >= moment]
+            if later:
+                return min(later)
+            time.sleep(0.002)
+        raise RuntimeError("no audio frame reached the server after the key press")
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        server = self._loop.run_until_complete(asyncio.start_server(self._relay, "127.0.0.1", 0))
+        self.port = server.sockets[0].getsockname()[1]
+        self._ready.set()
+        self._loop.run_forever()
+        server.close()
+
+    async def _relay(self, client: asyncio.StreamReader, to_client: asyncio.StreamWriter) -> None:
+        upstream, to_upstream = await asyncio.open_connection("127.0.0.1", self.target_port)
+        frames = _ClientFrames()
+
+        async def outgoing() -> None:
+            while data := await client.read(1 << 16):
+                arrived = time.monotonic()
+                if frames.feed(data):
+                    with self._lock:
+                        self._stamps.append(arrived)
+                to_upstream.write(data)
+                await to_upstream.drain()
+            to_upstream.close()
+
+        async def incoming() -> None:
+            while data := await upstream.read(1 << 16):
+                to_client.write(data)
+                await to_client.drain()
+            to_client.close()
+
+        with contextlib.suppress(ConnectionError, OSError):
+            await asyncio.gather(outgoing(), incoming())
+
+
+class _ClientFrames:
+    """Follows a client's side of a WebSocket connection (HTTP upgrade, then masked frames) by headers only."""
+
+    BINARY = 0x2
+
+    def __init__(self) -> None:
+        self._buffer = b""
+        self._upgraded = False
+        self._skip = 0
+
+    def feed(self, data: bytes) -> bool:
+        """Takes the next bytes; returns whether a binary frame starts in them."""
+        self._buffer += data
+        if not self._upgraded:
+            end = self._buffer.find(b"\r\n\r\n")
+            if end < 0:
+                return False
+            self._buffer, self._upgraded = self._buffer[end + 4:], True
+        binary = False
+        while True:
+            if self._skip:
+                taken = min(self._skip, len(self._buffer))
+                self._buffer, self._skip = self._buffer[taken:], self._skip - taken
+                if self._skip:
+                    return binary
+            if len(self._buffer) < 2:
+                return binary
+            opcode, length, header = self._buffer[0] & 0x0F, self._buffer[1] & 0x7F, 2
+            if length == 126:
+                header = 4
+            elif length == 127:
+                header = 10
+            header += 4 if self._buffer[1] & 0x80 else 0
+            if len(self._buffer) < header:
+                return binary
+            if length >= 126:
+                length = int.from_bytes(self._buffer[2 : 4 if length == 126 else 10], "big")
+            binary |= opcode == self.BINARY
+            self._buffer, self._skip = self._buffer[header:], length
+
+
+def press_to_first_frame(daemon: Daemon, keys: Combo, stamps: FrameStamps, repetitions: int) -> list[float]:
+    """Presses the combo ``repetitions`` times; returns the waits for the first audio frame at the server."""
+    waits: list[float] = []
+    for _ in range(repetitions):
+        daemon.wait_for(lambda status: status["state"] == "idle", "idle")
+        time.sleep(0.5)  # nothing of the previous utterance is still on its way
+        pressed = keys.press()
+        waits.append(stamps.first_after(pressed) - pressed)
+        time.sleep(0.3)
+        keys.release()
+    return waits
+
+
+def measure(repetitions: int, idle_seconds: float) -> DesktopResult:
+    with contextlib.ExitStack() as stack:
+        folder = Path(tempfile.mkdtemp(prefix="dictation-bench-"))  # 0700: logs and speech stay private
+        stack.callback(shutil.rmtree, folder, True)
+        display = stack.enter_context(virtual_display())
+        microphone = stack.enter_context(virtual_microphone())
+        env = {**microphone.env, "DISPLAY": display}
+        wav, seconds, silence = utterance_file(folder)
+        window = stack.enter_context(TextFieldWindow(display))
+        keys = Combo(display)
+        stack.callback(keys.close)
+
+        (folder / "local").mkdir()
+        local = Daemon(folder / "local", {"backend": {"kind": "local"}}, env)
+        try:
+            time.sleep(5)  # start-up work (model warm-up, first connections) is over
+            cpu, rss = idle_cost(local.process.pid, idle_seconds)
+            window.focus("text")
+            firsts, wholes, correct = release_to_text(local, keys, microphone, window, wav, repetitions)
+        finally:
+            local.stop()
+
+        server = ServerProcess("engine", ())
+        server.start()
+        stack.callback(server.stop)
+        port = int(server.url.split("//", 1)[1].split("/", 1)[0].rsplit(":", 1)[1])
+        stamps = stack.enter_context(FrameStamps(port))
+        path = server.url.split("//", 1)[1].split("/", 1)[1]
+        (folder / "relayed").mkdir()
+        relayed = Daemon(folder / "relayed",
+                         {"backend": {"kind": "url", "url": f"ws://127.0.0.1:{stamps.port}/{path}"}}, env)
+        try:
+            first_frames = press_to_first_frame(relayed, keys, stamps, repetitions)
+        finally:
+            relayed.stop()
+    return DesktopResult(seconds, silence, firsts, wholes, correct, first_frames, idle_seconds, cpu, rss)
+
+
+def render(result: DesktopResult, command: str) -> str:
+    """The ``BENCHMARKS.md`` section, from its ``##`` title to the end of its text."""
+    release = summary(result.release_to_text)
+    release_first = summary(result.release_to_first_text)
+    first = summary(result.press_to_first_frame)
+    lines = [
+        SECTION_TITLE,
+        "",
+        f"Measured {datetime.date.today().isoformat()} on {cpu_model()}, {os.cpu_count()} cores (shared with other "
+        "work, so timings are noisy). "
+        f"Command: `{command}` (`benchmarks/desktop.py`).",
+        "Xvfb, a PulseAudio null sink as the microphone, `dictation-daemon run` with the keystroke plugin typing",
+        f"into a Tk text field; `{TALK}` is held (XTEST key events) while festival speech plays into the microphone.",
+        "",
+        "| measure | median | p95 | n |",
+        "|---|---|---|---|",
+        f"| key release → whole text in the field ({result.utterance_seconds:.1f} s utterance, local engine) | "
+        f"{release[0]:.3f} s | {release[1]:.3f} s | {len(result.release_to_text)} |",
+        f"| key release → first character in the field (same dictations) | "
+        f"{release_first[0]:.3f} s | {release_first[1]:.3f} s | {len(result.release_to_first_text)} |",
+        f"| key press → first audio frame at the server | {first[0] * 1000:.0f} ms | {first[1] * 1000:.0f} ms | "
+        f"{len(result.press_to_first_frame)} |",
+        "",
+        f"Idle daemon with the local engine loaded, the microphone open and the session warm, over "
+        f"{result.idle_seconds:.0f} s: CPU {result.idle_cpu_percent:.1f}% of one core, RSS "
+        f"{statistics.median(result.idle_rss_mib):.0f} MiB (max {max(result.idle_rss_mib):.0f} MiB).",
+        "",
+        f"The field held the expected words in {result.correct_texts} of {len(result.release_to_text)} dictations. "
+        f"The speech ends {result.silence_before_release:.1f} s before the release (a user finishes the sentence, then",
+        "lets go), so the engine, which decodes ahead at a 0.15 s pause, often has the final ready by then; the wait",
+        "is then the modifier check and the typing. Release → text runs from just before the talk key",
+        "goes up to the first read of the field (every few ms, over its pipe) that shows the whole",
+        f"dictation, which is when the field then stays unchanged for {QUIET_SECONDS:.0f} s. The press → first frame",
+        "daemon uses `backend.url` through a loopback relay in front of the same engine in a server process;",
+        "the relay stamps the first binary WebSocket frame after the press (the pre-roll, sent at once).",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def write_section(section: str, path: Path = REPORT) -> None:
+    """Replaces this benchmark's section of ``path`` (or appends it), leaving every other section as it is.
+
+    The file is read right before writing, because other benchmarks write their own sections.
+    """
+    text = path.read_text() if path.exists() else "# Benchmarks\n"
+    start = text.find(SECTION_TITLE + "\n")
+    if start < 0:
+        path.write_text(text.rstrip("\n") + "\n\n" + section)
+        return
+    end = text.find("\n## ", start + len(SECTION_TITLE))
+    rest = text[end + 1:] if end >= 0 else ""
+    path.write_text(text[:start] + section + ("\n" + rest if rest else ""))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repetitions", type=int, default=10, help="dictations and key presses timed")
+    parser.add_argument("--idle-seconds", type=float, default=60.0, help="how long the idle daemon is watched")
+    parser.add_argument("--no-write", action="store_true", help="print the section instead of writing BENCHMARKS.md")
+    arguments = parser.parse_args()
+    result = measure(arguments.repetitions, arguments.idle_seconds)
+    section = render(result, " ".join(["python -m benchmarks.desktop", *sys.argv[1:]]))
+    print(section)
+    if not arguments.no_write:
+        write_section(section)
+        print(f"wrote the section to {REPORT}")
+
+
+if __name__ == "__main__":
+    main()
