@@ -58,6 +58,8 @@ UTTERANCE = "the patient reports chest pain radiating to the left arm period"
 UTTERANCE_SECONDS = 5.0
 EXPECTED_WORDS = "the patient reports chest pain radiating to the left arm".split()
 SECTION_TITLE = "## Desktop dictation: the daemon end to end"
+SECTION_START = "<!-- desktop benchmark: written by `python -m benchmarks.desktop`; edit the code, not this section -->"
+SECTION_END = "<!-- end of desktop benchmark -->"
 QUIET_SECONDS = 1.0
 """A field that has not changed for this long holds the whole dictation."""
 
@@ -433,18 +435,16 @@ def render(result: DesktopResult, command: str) -> str:
 
 
 def write_section(section: str, path: Path = REPORT) -> None:
-    """Replaces this benchmark's section of ``path`` (or appends it), leaving every other section as it is.
-
-    The file is read right before writing, because other benchmarks write their own sections.
+    """Replaces this benchmark's section of ``path`` between its markers (or appends it), leaving every other
+    section as it is. The file is read right before writing, because other benchmarks write their own sections.
     """
+    block = f"{SECTION_START}\n{section}{SECTION_END}\n"
     text = path.read_text() if path.exists() else "# Benchmarks\n"
-    start = text.find(SECTION_TITLE + "\n")
-    if start < 0:
-        path.write_text(text.rstrip("\n") + "\n\n" + section)
-        return
-    end = text.find("\n## ", start + len(SECTION_TITLE))
-    rest = text[end + 1:] if end >= 0 else ""
-    path.write_text(text[:start] + section + ("\n" + rest if rest else ""))
+    start, end = text.find(SECTION_START), text.find(SECTION_END)
+    if start < 0 or end < start:
+        path.write_text(text.rstrip("\n") + "\n\n" + block)
+    else:
+        path.write_text(text[:start] + block + text[end + len(SECTION_END) + 1:])
 
 
 def main() -> None:
