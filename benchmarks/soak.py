@@ -226,7 +226,7 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="print the section instead of writing BENCHMARKS.md")
     arguments = parser.parse_args()
     result = measure(arguments.utterances, arguments.warmup, arguments.listen_seconds, arguments.every)
-    section = render(result, "python -m benchmarks.soak " + " ".join(sys.argv[1:]))
+    section = render(result, " ".join(["python -m benchmarks.soak", *sys.argv[1:]]))
     print(section)
     if not arguments.no_write:
         write_section(section)
