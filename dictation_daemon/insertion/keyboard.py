@@ -29,7 +29,7 @@ from .window import WindowInfo, focused_window
 from .xtest import BACKSPACE, RETURN, XTestKeyboard, char_keysym
 
 if TYPE_CHECKING:
-    from pynput.keyboard import Controller, Key, KeyCode
+    from pynput.keyboard import Key, KeyCode
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -118,3 +117,16 @@ def start_daemon(x_display: str, microphone: VirtualMicrophone, tmp_path: Path) 
 def words(text: str) -> list[str]:
     """Lower-case words without punctuation, for comparing recognised text where exact words vary."""
     return "".join(char.lower() if char.isalnum() or char.isspace() else " " for char in text).split()
+
+
+def finals_until_idle(listener: Any) -> tuple[list[str], list[str]]:
+    """Final texts and state names a socket client is notified of, up to and including the next idle."""
+    finals: list[str] = []
+    states: list[str] = []
+    while "idle" not in states:
+        message = listener.receive()
+        if message["method"] == "transcript" and message["params"]["isFinal"]:
+            finals.append(message["params"]["text"])
+        elif message["method"] == "state":
+            states.append(message["params"]["state"])
+    return finals, states

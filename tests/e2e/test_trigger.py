@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dictation_daemon.rpc.client import RpcClient
-from tests.e2e.conftest import spoken, words
+from tests.e2e.conftest import finals_until_idle, spoken, words
 
 pytestmark = [pytest.mark.desktop, pytest.mark.engine]
 
@@ -25,13 +25,7 @@ def test_no_display_is_reported_and_the_command_line_trigger_dictates(start_daem
         microphone.play(str(spoken(tmp_path, "one", "the patient reports mild chest pain period")))
         assert daemon.cli("stop").stdout.strip() == "finishing"
         daemon.wait_idle()
-        finals, states = [], []
-        while "idle" not in states:
-            message = listener.receive()
-            if message["method"] == "transcript" and message["params"]["isFinal"]:
-                finals.append(message["params"]["text"])
-            elif message["method"] == "state":
-                states.append(message["params"]["state"])
+        finals, states = finals_until_idle(listener)
     assert states == ["listening", "finishing", "idle"]
     assert words(" ".join(finals)) == "the patient reports mild chest pain".split()
 

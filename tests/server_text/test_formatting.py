@@ -261,10 +261,10 @@ def test_a_time_the_model_wrote_as_one_number_before_am_pm() -> None:
     from dictation_daemon.server.text.pipeline import TextPipeline
 
     config = TranscribeConfig(primary_language="en", spoken_punctuation=True)
-    for spoken, expected in [("Given at 415 p.m. period.", "given at 4:15 PM."),
+    for words, expected in [("Given at 415 p.m. period.", "given at 4:15 PM."),
                              ("Seen at 1045 p.m. period.", "seen at 10:45 PM."),
                              ("Room 415 is free.", "room 415 is free"),
                              ("Given at 1375 pm", "given at 1375 pm")]:
         pipeline = TextPipeline(config)
-        [result] = pipeline.process(RecognizedSegment(spoken, 0.0, 1.0, True)) + pipeline.flush()
+        [result] = pipeline.process(RecognizedSegment(words, 0.0, 1.0, True)) + pipeline.flush()
         assert result.text == expected

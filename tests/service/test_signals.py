@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from dictation_daemon.rpc.client import RpcClient
-from tests.e2e.conftest import TALK, spoken, words
+from tests.e2e.conftest import TALK, finals_until_idle, spoken, words
 from tests.service.conftest import daemon_settings
 
 pytestmark = [pytest.mark.desktop, pytest.mark.engine]
@@ -48,13 +48,7 @@ def test_sigterm_mid_utterance_delivers_the_text_ends_the_session_and_exits_0(ru
             heard = next_message(listener, "transcript", lambda params: len(words(params["text"])) >= 2)
             assert not heard["isFinal"], "the test means to stop mid-utterance, before any final arrived"
             daemon.process.send_signal(signal.SIGTERM)
-            finals, states = [], []
-            while "idle" not in states:
-                message = listener.receive()
-                if message["method"] == "transcript" and message["params"]["isFinal"]:
-                    finals.append(message["params"]["text"])
-                elif message["method"] == "state":
-                    states.append(message["params"]["state"])
+            finals, states = finals_until_idle(listener)
         finally:
             player.kill()
             player.wait()
