@@ -46,6 +46,9 @@ class BackendSection(Section):
     corti: CortiSection = CortiSection()
     audio_encoding: Literal["auto", "pcm", "ogg-opus"] = "auto"
     """``auto``: Ogg/Opus for Corti (a documented container), raw PCM for the local server (no codec cost)."""
+    offline_buffer_minutes: Annotated[float, Field(gt=0, le=240)] = 10.0
+    """Audio kept in memory while the server cannot be reached; past it the user is told, and the rest is
+    kept in a private unnamed file until it is transcribed."""
 
 
 class TranscriptionSection(Section):

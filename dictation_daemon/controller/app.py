@@ -305,6 +305,7 @@ class Daemon:
                 on_message=current(self.controller.session_message),
                 on_ready=current(self.controller.session_ready),
                 on_lost=current(self.controller.session_lost),
+                buffer_limit_seconds=config.backend.offline_buffer_minutes * 60,
             )
             stack.push_async_callback(sessions.close)
             transcription = _Transcription(backend.kind, sessions, stack)
