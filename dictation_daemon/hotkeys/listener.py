@@ -7,6 +7,7 @@ loop cannot make a held key look released) and handed to the loop, where the mac
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -14,7 +15,11 @@ from types import ModuleType
 from typing import Any
 
 from .combo import ComboError, normalise_key
+from .grab import KeyGrab
 from .machine import Action, PushToTalk
+
+
+logger = logging.getLogger(__name__)
 
 
 class HotkeysUnavailable(RuntimeError):
@@ -56,6 +61,7 @@ class HotkeyListener:
         self._ready_timeout = ready_timeout
         self._loop: asyncio.AbstractEventLoop | None = None
         self._listener: Any = None
+        self._grab: KeyGrab | None = None
         self._tick: asyncio.TimerHandle | None = None
 
     async def start(self) -> None:
@@ -81,8 +87,25 @@ class HotkeyListener:
                 await asyncio.wait_for(ready.wait(), 0.05)
             except TimeoutError:
                 pass
+        self._grab_combos()
+
+    def _grab_combos(self) -> None:
+        """Takes the combos' keys from the focused application; the hotkeys work without it, so a failure
+        only warns."""
+        bindings = self._machine.bindings
+        grab = KeyGrab(combo for combo in (bindings.talk, bindings.cancel, bindings.paste_last) if combo)
+        try:
+            grab.start()
+        except Exception as error:  # an X error here must not take the working listener down with it
+            logger.warning("hotkeys also reach the focused application: grabbing them failed (%s)", error)
+            grab.stop()
+            return
+        self._grab = grab
 
     def stop(self) -> None:
+        grab, self._grab = self._grab, None
+        if grab is not None:
+            grab.stop()
         if self._tick is not None:
             self._tick.cancel()
             self._tick = None

@@ -120,6 +120,10 @@ class PushToTalk:
         self._started_at = 0.0
 
     @property
+    def bindings(self) -> Bindings:
+        return self._bindings
+
+    @property
     def recording(self) -> bool:
         return self._recording
 

@@ -71,3 +71,18 @@ def test_a_letter_typed_right_after_the_release_fires_no_hotkey(display_env: dic
     script: list[tuple[str, ...]] = [("keydown", "ctrl+alt+space"), ("sleep", "0.3"),
                                      ("keyup", "space", "keyup", "alt", "keyup", "ctrl", "key", "v", "key", "c")]
     assert asyncio.run(listen_while(display_env, Mode.HOLD, script, bindings)) == [Action.START, Action.STOP]
+
+
+def test_hotkeys_do_not_reach_the_focused_application(display_env: dict[str, str]) -> None:
+    """Tk's Text pastes on any Ctrl+V, extra modifiers or not: without the grab, ctrl+alt+v would paste there."""
+    from tests.rig.textfield import TextFieldWindow
+
+    bindings = Bindings(parse_combo("ctrl+alt+space"), paste_last=parse_combo("ctrl+alt+v"))
+    with TextFieldWindow(display_env["DISPLAY"]) as field:
+        field.focus()
+        subprocess.run(["xclip", "-selection", "clipboard"], input=b"must not be pasted", env=display_env,
+                       check=True, timeout=10)
+        script: list[tuple[str, ...]] = [("key", "ctrl+alt+v"), ("sleep", "0.3"), ("type", "typed")]
+        actions = asyncio.run(listen_while(display_env, Mode.HOLD, script, bindings))
+        assert actions == [Action.PASTE_LAST]
+        assert field.settle() == "typed"
