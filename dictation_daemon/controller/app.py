@@ -52,10 +52,11 @@ _TRIGGER_ACTIONS = {Action.START: Trigger.START, Action.STOP: Trigger.STOP, Acti
 
 
 def shout(message: str) -> None:
-    """A warning nobody can miss on a terminal or in the journal: logged, and framed on stderr."""
+    """A warning nobody can miss: logged (the journal's copy), and framed when stderr is a terminal."""
     logger.warning("%s", message)
-    bar = "!" * 78
-    print(f"{bar}\nWARNING: {message}\n{bar}", file=sys.stderr, flush=True)
+    if sys.stderr.isatty():
+        bar = "!" * 78
+        print(f"{bar}\nWARNING: {message}\n{bar}", file=sys.stderr, flush=True)
 
 
 def hotkey_availability(config: DaemonConfig, headless: bool) -> HotkeyAvailability:

@@ -43,13 +43,13 @@ class PluginHost:
         return [plugin.name for plugin in self._plugins]
 
     async def start(self) -> None:
-        """Starts every plugin; one that is unavailable here is dropped with a loud warning."""
+        """Starts every plugin; one that is unavailable here is dropped and listed in :attr:`unavailable`."""
         running = []
         for plugin in self._plugins:
             try:
                 await plugin.start()
             except PluginUnavailable as reason:
-                logger.warning("plugin %s is not available: %s", plugin.name, reason)
+                logger.debug("plugin %s is not available: %s", plugin.name, reason)  # the daemon says it loudly
                 self.unavailable[plugin.name] = str(reason)
                 continue
             running.append(plugin)
