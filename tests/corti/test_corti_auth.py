@@ -212,12 +212,12 @@ def test_scope_not_allowed(token_server: TokenServer) -> None:
 
 
 def test_timeout(token_server: TokenServer) -> None:
-    token_server.delay = 1.0
+    token_server.delay = 5.0
     started = time.monotonic()
     error = failure(TokenProvider(token_server.credentials(), timeout=0.2))
     assert isinstance(error, AuthUnavailableError)
     assert "did not answer within 0.2 s" in str(error)
-    assert time.monotonic() - started < 0.9
+    assert time.monotonic() - started < 4.0, "the timeout, not the server's late answer, ended the wait"
 
 
 def test_server_error(token_server: TokenServer) -> None:
