@@ -1,11 +1,12 @@
-"""Typing dictated text into the focused window as key presses, never while the user holds a modifier.
+"""Typing dictated text into the focused window as key presses, never while the user holds a key.
 
 Push-to-talk hotkeys are often chords (Ctrl+Space, Super+D); the dictation is ready while the user may
 still hold Ctrl, and a letter typed then is Ctrl+letter: a shortcut, not text (Ctrl+W closes the chart
-tab). So every batch of keys first waits until the X server reports no modifier key down, reading the
+tab). And while a grabbed hotkey is held, the X server sends every key to the daemon, not the field. So
+every batch of keys first waits until the X server reports no key down (locks aside), reading the
 real key state (``XQueryKeymap``) rather than tracking presses, and checks again before every key. If a
-modifier stays down past ``modifier_timeout`` (2 s by default) the typer refuses with
-:class:`~.outcome.ModifiersHeld` instead of typing anyway: a late insertion can be repeated, a shortcut
+key stays down past ``held_keys_timeout`` (2 s by default) the typer refuses with
+:class:`~.outcome.KeysHeld` instead of typing anyway: a late insertion can be repeated, a shortcut
 fired into an EHR cannot be taken back. Caps Lock is switched off for the typing and on again afterwards.
 
 Characters go through :class:`~.xtest.XTestKeyboard` (real key events, a spare keycode per character
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING
 import Xlib.display
 
 from .chords import Chord
-from .outcome import InsertionError, InsertionReport, ModifiersHeld, NoFocusedWindow
+from .outcome import InsertionError, InsertionReport, KeysHeld, NoFocusedWindow
 from .rules import Edit
 from .window import WindowInfo, focused_window
 from .xtest import BACKSPACE, RETURN, XTestKeyboard, char_keysym
@@ -44,10 +45,10 @@ class KeystrokeTyper:
     Use as a context manager, or call :meth:`close`, to hand back the borrowed keycodes.
     """
 
-    def __init__(self, *, modifier_timeout: float = 2.0):
+    def __init__(self, *, held_keys_timeout: float = 2.0):
         from pynput.keyboard import Controller
 
-        self.modifier_timeout = modifier_timeout
+        self.held_keys_timeout = held_keys_timeout
         self._display = Xlib.display.Display()
         self._keys = XTestKeyboard(self._display)
         self._controller: Controller = Controller()
@@ -95,11 +96,11 @@ class KeystrokeTyper:
             self._keys.toggle_caps_lock()
         try:
             for _ in range(edit.delete):
-                waited += self._wait_for_modifiers(typed, deleted)
+                waited += self._wait_for_keys_up(typed, deleted)
                 self._keys.tap(BACKSPACE)
                 deleted += 1
             for keysym in keysyms:
-                waited += self._wait_for_modifiers(typed, deleted)
+                waited += self._wait_for_keys_up(typed, deleted)
                 self._keys.tap(keysym)
                 typed += 1
         finally:
@@ -132,16 +133,16 @@ class KeystrokeTyper:
         window = focused_window(self._display)
         if window is None:
             raise NoFocusedWindow()
-        return window, self._wait_for_modifiers(0, 0)
+        return window, self._wait_for_keys_up(0, 0)
 
-    def _wait_for_modifiers(self, typed: int, deleted: int) -> float:
+    def _wait_for_keys_up(self, typed: int, deleted: int) -> float:
         started = time.monotonic()
-        held = self._keys.held_modifiers()
+        held = self._keys.held_keys()
         while held:
-            if time.monotonic() - started >= self.modifier_timeout:
-                raise ModifiersHeld(held, self.modifier_timeout, typed=typed, deleted=deleted)
+            if time.monotonic() - started >= self.held_keys_timeout:
+                raise KeysHeld(held, self.held_keys_timeout, typed=typed, deleted=deleted)
             time.sleep(POLL_SECONDS)
-            held = self._keys.held_modifiers()
+            held = self._keys.held_keys()
         return time.monotonic() - started
 
     @staticmethod

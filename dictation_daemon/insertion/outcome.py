@@ -36,12 +36,13 @@ class InsertionError(Exception):
         self.deleted = deleted
 
 
-class ModifiersHeld(InsertionError):
-    """Modifier keys stayed down past the timeout; typing now would turn letters into shortcuts."""
+class KeysHeld(InsertionError):
+    """Keys stayed down past the timeout; typing now would turn letters into shortcuts, or send them to
+    the program that grabbed a held hotkey."""
 
     def __init__(self, held: list[str], timeout: float, *, typed: int = 0, deleted: int = 0):
         names = ", ".join(held)
-        super().__init__(f"modifier keys still held after {timeout:g} s: {names}", typed=typed, deleted=deleted)
+        super().__init__(f"keys still held after {timeout:g} s: {names}", typed=typed, deleted=deleted)
         self.held = held
 
 

@@ -36,6 +36,8 @@ BACKSPACE = Xlib.XK.string_to_keysym("BackSpace")
 SHIFT = Xlib.XK.string_to_keysym("Shift_L")
 CAPS_LOCK = Xlib.XK.string_to_keysym("Caps_Lock")
 #: Names of the keysyms python-xlib knows (its ``keysym_to_string`` gives characters, not names).
+LOCK_KEYS = frozenset({"Caps_Lock", "Num_Lock", "Scroll_Lock"})
+"""Toggles, not held keys: their key state says nothing about what the user is pressing."""
 KEYSYM_NAMES = {value: name[3:] for name, value in sorted(vars(Xlib.XK).items(), reverse=True) if name.startswith("XK_")}
 
 
@@ -55,7 +57,7 @@ class XTestKeyboard:
     def __init__(self, display: Xlib.display.Display):
         self._display = display
         self._layout: dict[int, tuple[int, bool]] = {}
-        self._modifier_keycodes: dict[int, str] = {}
+        self._key_names: dict[int, str] = {}
         self._spare: list[int] = []
         #: keysym → the spare keycode lent to it.
         self._borrowed: dict[int, int] = {}
@@ -81,22 +83,21 @@ class XTestKeyboard:
             for column, shifted in ((0, False), (1, True)):
                 if len(row) > column and row[column] != NO_SYMBOL:
                     self._layout.setdefault(row[column], (keycode, shifted))
-        self._modifier_keycodes = {}
-        for keycodes in self._display.get_modifier_mapping():
-            for keycode in keycodes:
-                if keycode:
-                    name = KEYSYM_NAMES.get(rows[keycode - first][0], f"keycode {keycode}")
-                    self._modifier_keycodes[keycode] = name
+        self._key_names = {
+            first + i: KEYSYM_NAMES.get(row[0], f"keycode {first + i}") if row else f"keycode {first + i}"
+            for i, row in enumerate(rows)
+        }
 
     def on_layout(self, keysym: int) -> bool:
         """Whether a key of the layout carries ``keysym`` unshifted or shifted."""
         return keysym in self._layout
 
-    def held_modifiers(self) -> list[str]:
-        """Names of the modifier keys that are physically down now (the server's key state, not ours)."""
+    def held_keys(self) -> list[str]:
+        """Names of the keys that are physically down now (the server's key state, not ours), locks aside."""
         keymap = self._display.query_keymap()
         return sorted(
-            {name for keycode, name in self._modifier_keycodes.items() if keymap[keycode // 8] & (1 << (keycode % 8))}
+            {name for keycode, name in self._key_names.items()
+             if keymap[keycode // 8] & (1 << (keycode % 8)) and name not in LOCK_KEYS}
         )
 
     def caps_lock_on(self) -> bool:

@@ -6,7 +6,7 @@ spacing and capitals from that. The picture starts afresh when the focused windo
 key chord that may move the cursor (Tab to the next field): the next text then counts as the start of a
 field. After a failed insertion the field holds an unknown part of the text, so it starts afresh too.
 
-The X calls block (the typer waits for modifier keys to come up), so they run on one thread of their
+The X calls block (the typer waits for held keys to come up), so they run on one thread of their
 own, in order, never on the event loop.
 """
 
@@ -23,7 +23,7 @@ from typing import Protocol, TypeVar
 
 from ..controller.events import TranscriptEvent
 from ..insertion.chords import Chord
-from ..insertion.outcome import InsertionError, InsertionReport, ModifiersHeld
+from ..insertion.outcome import InsertionError, InsertionReport, KeysHeld
 from ..insertion.rules import Edit, FieldText
 from ..insertion.window import WindowInfo
 
@@ -31,8 +31,8 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-MODIFIER_PATIENCE = 60.0
-"""Seconds an insertion waits for held modifier keys before it gives up (typing then would fire shortcuts)."""
+HELD_KEYS_PATIENCE = 60.0
+"""Seconds an insertion waits for held keys before it gives up (typing then would fire shortcuts)."""
 
 
 class Writer(Protocol):
@@ -115,22 +115,22 @@ class FocusedField:
             await self._write(edit)
 
     async def _write(self, edit: Edit) -> None:
-        """Sends the edit once no modifier key is down. While the user holds modifiers (a push-to-talk chord
-        is still down while the finals of a long dictation arrive) it waits, up to :data:`MODIFIER_PATIENCE`."""
+        """Sends the edit once no key is down. While the user holds keys (a push-to-talk chord
+        is still down while the finals of a long dictation arrive) it waits, up to :data:`HELD_KEYS_PATIENCE`."""
         if edit.is_empty:
             return
         writer = self._require_writer()
-        deadline = time.monotonic() + MODIFIER_PATIENCE
+        deadline = time.monotonic() + HELD_KEYS_PATIENCE
         typed = deleted = 0
         remaining = edit
         while True:
             try:
                 report = await self._run(lambda: writer.apply(remaining))
-            except ModifiersHeld as error:
+            except KeysHeld as error:
                 typed, deleted = typed + error.typed, deleted + error.deleted
                 remaining = Edit(max(0, edit.delete - deleted), edit.insert[typed:])
                 if time.monotonic() < deadline:
-                    logger.debug("waiting for modifier keys to come up: %s", ", ".join(error.held))
+                    logger.debug("waiting for held keys to come up: %s", ", ".join(error.held))
                     continue
                 self._stopped(edit, typed, deleted, error)
                 return

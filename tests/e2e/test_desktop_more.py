@@ -23,7 +23,8 @@ from dictation_daemon.capture.cues import CUE_HZ
 from dictation_daemon.rpc.client import RpcClient
 from tests.e2e.conftest import TALK, spoken, words
 from tests.e2e.test_desktop import EXPECTED, SENTENCE, hold_and_speak, press, release
-from tests.rig.textfield import CONTROL_MASK, TextFieldWindow
+from tests.rig.keys import recorded_keys
+from tests.rig.textfield import TextFieldWindow
 
 pytestmark = [pytest.mark.desktop, pytest.mark.engine]
 
@@ -143,11 +144,11 @@ def test_auto_repeat_while_holding_the_combo_is_one_utterance(start_daemon, micr
     screen.close()
     daemon = start_daemon()
     with _listener(daemon) as listener, TextFieldWindow(x_display) as window:
-        hold_and_speak(daemon, microphone, spoken(tmp_path, "one", SENTENCE, 1.0))
+        with recorded_keys(x_display) as keys:
+            hold_and_speak(daemon, microphone, spoken(tmp_path, "one", SENTENCE, 1.0))
         _, states = _notifications(listener)
         text = window.settle(1.0)
-        repeats = [keysym for keysym, state, _ in window.key_presses() if keysym == "d" and state & CONTROL_MASK]
-    assert len(repeats) > 10, "the held key did not auto-repeat"
+    assert keys.count(("press", "d")) > 10, "the held key did not auto-repeat"
     assert states == ["listening", "finishing", "idle"]
     assert words(text) == EXPECTED and text.endswith("pain.")
 

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from dictation_daemon.insertion.outcome import InsertionError, ModifiersHeld
+from dictation_daemon.insertion.outcome import InsertionError, KeysHeld
 from dictation_daemon.insertion.rules import FieldText
 from tests.rig.textfield import CONTROL_MASK, TextFieldWindow
 
@@ -120,7 +120,7 @@ def test_refuses_while_a_modifier_stays_down(display_env: str, field: TextFieldW
 
     xdotool(field.display, "keydown", "ctrl")
     try:
-        with KeystrokeTyper(modifier_timeout=0.3) as typer, pytest.raises(ModifiersHeld) as refused:
+        with KeystrokeTyper(held_keys_timeout=0.3) as typer, pytest.raises(KeysHeld) as refused:
             typer.type_text("hello")
     finally:
         xdotool(field.display, "keyup", "ctrl")
