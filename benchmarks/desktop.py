@@ -49,7 +49,7 @@ from tests.rig.pulse import VirtualMicrophone, virtual_microphone
 from tests.rig.textfield import TextFieldWindow
 
 from .latency import ServerProcess, summary
-from .report import REPORT, cpu_model
+from .report import REPORT, cpu_model, replace_section
 from .speech import SAMPLE_RATE, speech, with_pauses
 
 DAEMON = Path(sys.executable).parent / "dictation-daemon"
@@ -58,8 +58,6 @@ UTTERANCE = "the patient reports chest pain radiating to the left arm period"
 UTTERANCE_SECONDS = 5.0
 EXPECTED_WORDS = "the patient reports chest pain radiating to the left arm".split()
 SECTION_TITLE = "## Desktop dictation: the daemon end to end"
-SECTION_START = "<!-- desktop benchmark: written by `python -m benchmarks.desktop`; edit the code, not this section -->"
-SECTION_END = "<!-- end of desktop benchmark -->"
 QUIET_SECONDS = 1.0
 """A field that has not changed for this long holds the whole dictation."""
 
@@ -434,19 +432,6 @@ def render(result: DesktopResult, command: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_section(section: str, path: Path = REPORT) -> None:
-    """Replaces this benchmark's section of ``path`` between its markers (or appends it), leaving every other
-    section as it is. The file is read right before writing, because other benchmarks write their own sections.
-    """
-    block = f"{SECTION_START}\n{section}{SECTION_END}\n"
-    text = path.read_text() if path.exists() else "# Benchmarks\n"
-    start, end = text.find(SECTION_START), text.find(SECTION_END)
-    if start < 0 or end < start:
-        path.write_text(text.rstrip("\n") + "\n\n" + block)
-    else:
-        path.write_text(text[:start] + block + text[end + len(SECTION_END) + 1:])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repetitions", type=int, default=10, help="dictations and key presses timed")
@@ -457,7 +442,7 @@ def main() -> None:
     section = render(result, " ".join(["python -m benchmarks.desktop", *sys.argv[1:]]))
     print(section)
     if not arguments.no_write:
-        write_section(section)
+        replace_section("desktop", "python -m benchmarks.desktop", section)
         print(f"wrote the section to {REPORT}")
 
 

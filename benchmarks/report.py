@@ -125,18 +125,22 @@ def _cell(text: str, commands: tuple[ExpectedCommand, ...]) -> str:
 
 
 TITLE = "# Benchmarks"
-BEGIN = "<!-- engine benchmark: written by `python -m benchmarks`; edit the code, not this section -->"
-END = "<!-- end of engine benchmark -->"
+
+
+def replace_section(name: str, command: str, body: str, path: Path = REPORT) -> None:
+    """Writes ``body`` as the ``name`` benchmark's section of the report, between markers that say which
+    command writes it, leaving every other section as it is (or appends it). The file is read right
+    before writing, because several benchmarks write their own sections of it."""
+    begin = f"<!-- {name} benchmark: written by `{command}`; edit the code, not this section -->"
+    end = f"<!-- end of {name} benchmark -->"
+    block = f"{begin}\n{body}{end}\n"
+    text = path.read_text() if path.exists() else f"{TITLE}\n"
+    start, stop = text.find(f"<!-- {name} benchmark:"), text.find(end)
+    if start < 0 or stop < start:
+        path.write_text(text.rstrip("\n") + "\n\n" + block)
+    else:
+        path.write_text(text[:start] + block + text[stop + len(end) + 1:])
 
 
 def write(engine: EngineResult, latency: LatencyResult, command: str, path: Path = REPORT) -> None:
-    """Replaces the engine section of the report, keeping the sections other benchmarks write."""
-    section = f"{BEGIN}\n{render(engine, latency, command)}{END}\n"
-    text = path.read_text() if path.exists() else ""
-    if BEGIN in text and END in text:
-        before, _, rest = text.partition(BEGIN)
-        _, _, after = rest.partition(END + "\n")
-        path.write_text(before + section + after)
-    else:
-        title, _, rest = text.partition("\n") if text.startswith("# ") else (TITLE, "", text)
-        path.write_text(f"{title}\n\n{section}" + (f"\n{rest.lstrip()}" if rest.strip() else ""))
+    replace_section("engine", "python -m benchmarks", render(engine, latency, command), path)

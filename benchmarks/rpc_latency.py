@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.report import REPORT, cpu_model
+from benchmarks.report import cpu_model, replace_section
 from dictation_daemon.config.model import DaemonConfig
 from dictation_daemon.controller.app import Daemon
 from dictation_daemon.controller.events import Event, TranscriptEvent
@@ -32,8 +32,6 @@ from dictation_daemon.server.app import LocalServer
 from dictation_daemon.server.scripted import ScriptedRecognizer
 from tests.server.tones import SCRIPT, tones
 
-BEGIN = "<!-- rpc latency benchmark: written by `python -m benchmarks.rpc_latency`; edit the code, not this section -->"
-END = "<!-- end of rpc latency benchmark -->"
 BURST = tones((None, 0.2), (440, 0.4), (None, 0.6))
 """One tone burst: one final ("patient is stable") once the 0.3 s pause after it is heard."""
 
@@ -145,18 +143,6 @@ Python {platform.python_version()}, with `{command}`.
 """
 
 
-def write(section_text: str, path: Path = REPORT) -> None:
-    """Replaces only this benchmark's section, reading the file right before writing it."""
-    section = f"{BEGIN}\n{section_text}{END}\n"
-    text = path.read_text() if path.exists() else "# Benchmarks\n"
-    if BEGIN in text and END in text:
-        before, _, rest = text.partition(BEGIN)
-        _, _, after = rest.partition(END + "\n")
-        path.write_text(before + section + after)
-    else:
-        path.write_text(text.rstrip("\n") + "\n\n" + section)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--finals", type=int, default=40, help="finals per client count")
@@ -167,7 +153,7 @@ def main() -> None:
                   (f" --finals {arguments.finals}" if arguments.finals != 40 else ""))
     print(text)
     if not arguments.no_write:
-        write(text)
+        replace_section("rpc latency", "python -m benchmarks.rpc_latency", text)
 
 
 if __name__ == "__main__":

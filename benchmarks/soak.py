@@ -32,12 +32,10 @@ from dictation_daemon.rpc.client import DaemonNotRunning, RpcClient
 from tests.rig.pulse import VirtualMicrophone, virtual_microphone
 from tests.server.tones import as_wav
 
-from .report import REPORT, cpu_model
+from .report import REPORT, cpu_model, replace_section
 from .speech import speech, with_pauses
 
 DAEMON = Path(sys.executable).parent / "dictation-daemon"
-SECTION_START = "<!-- soak benchmark: written by `python -m benchmarks.soak`; edit the code, not this section -->"
-SECTION_END = "<!-- end of soak benchmark -->"
 CLIP = ("the patient reports mild chest pain", "blood pressure is one twenty over eighty",
         "continue the current medication", "follow up in two weeks")
 MAX_RSS_GROWTH = 0.10
@@ -176,7 +174,6 @@ def render(result: SoakResult, command: str) -> str:
     rss_ok = result.rss_growth < MAX_RSS_GROWTH
     fd_ok = result.fd_growth <= 0
     lines = [
-        SECTION_START,
         "## Soak: utterances through the daemon and the local engine",
         "",
         f"`dictation-daemon run --headless` with the embedded engine, driven through its socket: "
@@ -199,22 +196,8 @@ def render(result: SoakResult, command: str) -> str:
         "",
         f"Measured {datetime.date.today().isoformat()} on {cpu_model()}, {os.cpu_count()} cores (shared with "
         f"other work), Python {platform.python_version()}, with `{command}`.",
-        SECTION_END,
     ]
     return "\n".join(lines) + "\n"
-
-
-def write_section(section: str, path: Path = REPORT) -> None:
-    """Replaces this benchmark's section of ``path`` (or appends it), leaving every other section as it is.
-
-    The file is read right before writing, because other benchmarks write their own sections.
-    """
-    text = path.read_text() if path.exists() else "# Benchmarks\n"
-    start, end = text.find(SECTION_START), text.find(SECTION_END)
-    if start < 0 or end < 0:
-        path.write_text(text.rstrip("\n") + "\n\n" + section)
-        return
-    path.write_text(text[:start] + section + text[end + len(SECTION_END) + 1:])
 
 
 def main() -> None:
@@ -229,7 +212,7 @@ def main() -> None:
     section = render(result, " ".join(["python -m benchmarks.soak", *sys.argv[1:]]))
     print(section)
     if not arguments.no_write:
-        write_section(section)
+        replace_section("soak", "python -m benchmarks.soak", section)
         print(f"wrote the section to {REPORT}")
     if result.rss_growth >= MAX_RSS_GROWTH or result.fd_growth > 0:
         sys.exit(1)
