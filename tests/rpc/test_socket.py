@@ -32,6 +32,7 @@ def test_the_socket_is_private_and_serves_several_clients(start_daemon):
     assert stat.S_ISSOCK(daemon.socket.stat().st_mode)
 
     with RpcClient(daemon.socket) as first, RpcClient(daemon.socket) as second:
+        second.call("status")  # an answer means the server has taken both connections (accepted in order)
         status = first.call("status")
         assert status["state"] == "idle" and status["rpc"]["clients"] == 2
         assert status["plugins"]["running"] == ["rpc", "commands"]  # socket clients claim first
