@@ -423,7 +423,7 @@ def render(result: DesktopResult, command: str) -> str:
         f"The field held the expected words in {result.correct_texts} of {len(result.release_to_text)} dictations. "
         f"The speech ends {result.silence_before_release:.1f} s before the release (a user finishes the sentence, then",
         "lets go), so the engine, which decodes ahead at a 0.15 s pause, often has the final ready by then; the wait",
-        "is then the modifier check and the typing. Release → text runs from just before the talk key",
+        "is then the held-key check and the typing. Release → text runs from just before the talk key",
         "goes up to the first read of the field (every few ms, over its pipe) that shows the whole",
         f"dictation, which is when the field then stays unchanged for {QUIET_SECONDS:.0f} s. The press → first frame",
         "daemon uses `backend.url` through a loopback relay in front of the same engine in a server process;",
