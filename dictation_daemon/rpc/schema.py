@@ -87,6 +87,15 @@ SESSION_CONFIGURATION: Schema = {
     },
 }
 
+FIELD_SETTINGS: Schema = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["field", "language", "commands"],
+    "properties": {"field": FIELD_ID, "language": {"type": "string"},
+                   "commands": {"type": "array", "items": {"type": "string"}}},
+}
+"""What a claim or a configure answers: the field and the settings in force for it."""
+
 STATE_RESULT: Schema = {
     "type": "object",
     "additionalProperties": False,
@@ -214,13 +223,7 @@ METHODS: dict[str, dict[str, Schema]] = {
                 "configuration": SESSION_CONFIGURATION,
             },
         },
-        "result": {
-            "type": "object",
-            "additionalProperties": False,
-            "required": ["field", "language", "commands"],
-            "properties": {"field": FIELD_ID, "language": {"type": "string"},
-                           "commands": {"type": "array", "items": {"type": "string"}}},
-        },
+        "result": FIELD_SETTINGS,
     },
     "target.release": {
         "params": NO_PARAMS,
@@ -229,13 +232,7 @@ METHODS: dict[str, dict[str, Schema]] = {
     },
     "session.configure": {
         "params": SESSION_CONFIGURATION,
-        "result": {
-            "type": "object",
-            "additionalProperties": False,
-            "required": ["field", "language", "commands"],
-            "properties": {"field": FIELD_ID, "language": {"type": "string"},
-                           "commands": {"type": "array", "items": {"type": "string"}}},
-        },
+        "result": FIELD_SETTINGS,
     },
 }
 
