@@ -78,6 +78,21 @@ class RunningDaemon:
         return self.wait_for(lambda status: status["state"] == "idle", "the daemon to be idle")
 
 
+def launch(config_file: Path, env: dict[str, str], socket: Path, log: Path, *arguments: str) -> RunningDaemon:
+    """Runs ``dictation-daemon run --config config_file`` with its stderr in ``log``, once it is ready."""
+    process = subprocess.Popen([str(DAEMON), "run", "--config", str(config_file), *arguments],
+                               env=env, stdout=subprocess.DEVNULL, stderr=log.open("wb"))
+    daemon = RunningDaemon(process, env, socket, log)
+    try:
+        daemon.wait_for(lambda status: status["session"]["ready"] and status["state"] == "idle",
+                        "the daemon to be ready")
+    except BaseException:
+        process.kill()
+        process.wait()
+        raise
+    return daemon
+
+
 @pytest.fixture
 def start_daemon(x_display: str, microphone: VirtualMicrophone, tmp_path: Path) -> Iterator[Any]:
     """Starts the daemon with the given configuration sections (local engine, test hotkey, private socket),
@@ -95,13 +110,8 @@ def start_daemon(x_display: str, microphone: VirtualMicrophone, tmp_path: Path) 
         env = {**microphone.env, "DISPLAY": x_display}
         if not display:
             del env["DISPLAY"]
-        log = tmp_path / "daemon.log"
-        process = subprocess.Popen([str(DAEMON), "run", "--config", str(config_file), "--verbose", *extra],
-                                   env=env, stdout=subprocess.DEVNULL, stderr=log.open("wb"))
-        daemon = RunningDaemon(process, env, socket, log)
+        daemon = launch(config_file, env, socket, tmp_path / "daemon.log", "--verbose", *extra)
         started.append(daemon)
-        daemon.wait_for(lambda status: status["session"]["ready"] and status["state"] == "idle",
-                        "the daemon to be ready")
         return daemon
 
     yield start

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -10,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.e2e.conftest import DAEMON, TALK, RunningDaemon
+from tests.e2e.conftest import TALK, RunningDaemon, launch
 from tests.rig.pulse import VirtualMicrophone
 
 
@@ -45,13 +44,9 @@ def run_daemon(microphone: VirtualMicrophone, tmp_path: Path) -> Iterator[Any]:
         env = {key: value for key, value in microphone.env.items() if key != "DISPLAY"}
         if display is not None:
             env["DISPLAY"] = display
-        log = tmp_path / "daemon.log"
-        process = subprocess.Popen([str(DAEMON), "run", "--config", str(config_file), *arguments],
-                                   env=env, stdout=subprocess.DEVNULL, stderr=log.open("wb"))
-        daemon = ConfiguredDaemon(RunningDaemon(process, env, Path(settings["rpc"]["socket_path"]), log), config_file)
+        running = launch(config_file, env, Path(settings["rpc"]["socket_path"]), tmp_path / "daemon.log", *arguments)
+        daemon = ConfiguredDaemon(running, config_file)
         started.append(daemon)
-        daemon.wait_for(lambda status: status["session"]["ready"] and status["state"] == "idle",
-                        "the daemon to be ready")
         return daemon
 
     yield start
