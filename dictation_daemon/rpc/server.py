@@ -186,6 +186,7 @@ class RpcServer:
         self._websocket: Any = None
         self._connections: dict[int, Connection] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._closing = False
         self._numbers = itertools.count(1)
         self._disconnect_hooks: list[Callable[[Peer], None]] = []
         dispatcher.register(AUTHENTICATE, self._authenticate)
@@ -239,6 +240,7 @@ class RpcServer:
             }))
 
     async def close(self) -> None:
+        self._closing = True
         if self._server is not None:
             self._server.close()
         if self._websocket is not None:
@@ -325,6 +327,11 @@ class RpcServer:
         self.track(task)
         try:
             await self._serve_checked(reader, writer)
+        except asyncio.CancelledError:
+            # Closing cancels a connection stuck in a handler; the task then ends normally, since Python 3.11's
+            # stream callback reports a cancelled connection task as an error.
+            if not self._closing:
+                raise
         finally:
             writer.close()
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Coroutine, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -38,17 +38,20 @@ class ServerThread:
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(10)
 
     def broadcast(self, method: str, params: dict[str, Any]) -> None:
-        self.run(_call(lambda: self.server.broadcast(method, params)))
+        """Send to every client once the server has taken at least one connection: a client's connect
+        returns when the kernel accepts it, which can be before the server's loop has admitted it."""
+        self.run(self._broadcast_when_connected(method, params))
+
+    async def _broadcast_when_connected(self, method: str, params: dict[str, Any]) -> None:
+        while self.server.client_count == 0:
+            await asyncio.sleep(0.005)
+        self.server.broadcast(method, params)
 
     def stop(self) -> None:
         self.run(self.server.close())
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join()
         self.loop.close()
-
-
-async def _call(function: Callable[[], T]) -> T:
-    return function()
 
 
 def _dispatcher(thread: ServerThread) -> Dispatcher:
