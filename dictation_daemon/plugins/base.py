@@ -5,9 +5,12 @@ entry point group ``dictation_daemon.plugins`` and switched on by listing its na
 Events reach the enabled plugins in the configured order, one event at a time: a plugin that types text
 can take its time, and the next event waits for it, so text, a Tab and more text land in that order.
 
-A plugin *claims* a transcript or command by returning ``True``: plugins after it do not receive it.
-That is how a command goes to exactly one handler, and how a plugin that takes text elsewhere (an editor
-holding the target) keeps it from also being typed into the focused window.
+A plugin *claims* a transcript or command by returning ``True`` (or a :class:`Claim` naming the editor
+field the text went to): plugins after it do not receive it. That is how a command goes to exactly one
+handler, and how a plugin that takes text elsewhere (an editor holding the target) keeps it from also
+being typed into the focused window. Plugins that only observe (an audit trail, a webhook) use
+:meth:`Plugin.on_delivered` instead, which sees every transcript and command, claimed or not, with where
+it went.
 """
 
 from __future__ import annotations
@@ -50,6 +53,25 @@ class PluginContext:
     inserter: Inserter | None = None
 
 
+@dataclass(frozen=True)
+class Claim:
+    """A claim that says where the event went: ``field`` is the editor field an editor took it for.
+
+    Returning a plain ``True`` claims too; this form exists so observers learn the field.
+    """
+
+    field: str | None = None
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Where a transcript or command ended up: the plugin that claimed it (``None``: no plugin did, e.g. an
+    interim or a command nobody handles) and the editor field it was for, when the claim names one."""
+
+    plugin: str | None
+    field: str | None = None
+
+
 class Plugin:
     """Base class of plugins. Every hook has a harmless default, so a plugin overrides only what it uses."""
 
@@ -72,13 +94,19 @@ class Plugin:
     async def on_state(self, event: StateEvent) -> None:
         """Every state change (all plugins receive it)."""
 
-    async def on_transcript(self, event: TranscriptEvent) -> bool:
-        """An interim or final segment; return ``True`` to claim it (later plugins do not get it)."""
+    async def on_transcript(self, event: TranscriptEvent) -> bool | Claim:
+        """An interim or final segment; return ``True`` or a :class:`Claim` to claim it (later plugins do
+        not get it)."""
         return False
 
-    async def on_command(self, event: CommandEvent) -> bool:
-        """A voice command; return ``True`` if this plugin handled it (later plugins do not get it)."""
+    async def on_command(self, event: CommandEvent) -> bool | Claim:
+        """A voice command; return ``True`` or a :class:`Claim` if this plugin handled it (later plugins do
+        not get it)."""
         return False
+
+    async def on_delivered(self, event: TranscriptEvent | CommandEvent, delivery: Delivery) -> None:
+        """Every transcript and command once its delivery is decided, whoever claimed it (all plugins
+        receive it): for plugins that observe rather than insert."""
 
     async def on_paste(self, text: str) -> bool:
         """Insert a previous dictation again (``paste-last``); return ``True`` if this plugin inserted it."""

@@ -2,8 +2,9 @@
 
 The controller publishes synchronously; the host queues each event and a single worker task hands it to
 the plugins, so a plugin that types for a second delays only later insertions, never the controller or
-the socket. A plugin that raises is logged (by name and event kind, never with dictated text) and the
-next plugin still receives the event.
+the socket. A transcript or command is offered to the plugins in order until one claims it; then every
+plugin observes where it went (:meth:`Plugin.on_delivered`). A plugin that raises is logged (by name and
+event kind, never with dictated text) and the next plugin still receives the event.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import logging
 from collections.abc import Sequence
 
 from ..controller.events import CommandEvent, Event, StateEvent, TranscriptEvent
-from .base import Plugin, PluginUnavailable
+from .base import Claim, Delivery, Plugin, PluginUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -93,20 +94,36 @@ class PluginHost:
                 self._queue.task_done()
 
     async def _dispatch(self, event: Event) -> None:
+        if isinstance(event, StateEvent):
+            for plugin in self._plugins:
+                try:
+                    await plugin.on_state(event)
+                except Exception:
+                    logger.exception("plugin %s failed on a %s event", plugin.name, type(event).__name__)
+            return
+        delivery = await self._claim(event)
+        if delivery.plugin is None and isinstance(event, CommandEvent):
+            logger.info("command %s: no enabled plugin handles it", event.id)
         for plugin in self._plugins:
             try:
-                if isinstance(event, StateEvent):
-                    await plugin.on_state(event)
-                elif isinstance(event, TranscriptEvent):
-                    if await plugin.on_transcript(event):
-                        return
-                elif isinstance(event, CommandEvent):
-                    if await plugin.on_command(event):
-                        return
+                await plugin.on_delivered(event, delivery)
+            except Exception:
+                logger.exception("plugin %s failed to observe a %s event", plugin.name, type(event).__name__)
+
+    async def _claim(self, event: TranscriptEvent | CommandEvent) -> Delivery:
+        """Offers the event to each plugin in order until one claims it."""
+        for plugin in self._plugins:
+            try:
+                if isinstance(event, TranscriptEvent):
+                    claim = await plugin.on_transcript(event)
+                else:
+                    claim = await plugin.on_command(event)
             except Exception:
                 logger.exception("plugin %s failed on a %s event", plugin.name, type(event).__name__)
-        if isinstance(event, CommandEvent):
-            logger.info("command %s: no enabled plugin handles it", event.id)
+                continue
+            if claim:
+                return Delivery(plugin.name, claim.field if isinstance(claim, Claim) else None)
+        return Delivery(None)
 
     async def _offer_paste(self, text: str) -> bool:
         for plugin in self._plugins:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..controller.events import CommandEvent, TranscriptEvent
-from .base import Plugin
+from .base import Claim, Plugin
 
 if TYPE_CHECKING:
     from ..rpc.ehr import EhrApi
@@ -25,11 +25,11 @@ class RpcTargetPlugin(Plugin):
     def __init__(self, api: EhrApi) -> None:
         self._api = api
 
-    async def on_transcript(self, event: TranscriptEvent) -> bool:
-        return self._api.claims.take(event)
+    async def on_transcript(self, event: TranscriptEvent) -> bool | Claim:
+        return self._api.claims.take(event) or False
 
-    async def on_command(self, event: CommandEvent) -> bool:
-        return self._api.claims.take(event)
+    async def on_command(self, event: CommandEvent) -> bool | Claim:
+        return self._api.claims.take(event) or False
 
     async def on_paste(self, text: str) -> bool:
         return self._api.paste(text)

@@ -20,6 +20,7 @@ from pydantic.alias_generators import to_camel
 from .. import __version__
 from ..controller.events import CommandEvent, Event, StateEvent, TranscriptEvent
 from ..controller.notices import SessionErrorEvent, UsageEvent
+from ..plugins.base import Claim
 from ..protocol.messages import (
     CommandDefinition,
     CommandVariable,
@@ -156,16 +157,17 @@ class Claims:
     """The events clients took, recorded when routed and read back once by the ``rpc`` plugin."""
 
     def __init__(self) -> None:
-        self._claimed: collections.OrderedDict[int, Event] = collections.OrderedDict()
+        self._claimed: collections.OrderedDict[int, tuple[Event, Claim]] = collections.OrderedDict()
 
-    def add(self, event: Event) -> None:
-        self._claimed[id(event)] = event
+    def add(self, event: Event, field: str | None) -> None:
+        self._claimed[id(event)] = (event, Claim(field))
         while len(self._claimed) > CLAIMS_KEPT:
             self._claimed.popitem(last=False)
 
-    def take(self, event: Event) -> bool:
-        """Whether a client took ``event`` (each decision is read once)."""
-        return self._claimed.pop(id(event), None) is event
+    def take(self, event: Event) -> Claim | None:
+        """The claim, with the field, if a client took ``event`` (each decision is read once)."""
+        claimed, claim = self._claimed.pop(id(event), (None, None))
+        return claim if claimed is event else None
 
 
 class EhrApi:
@@ -221,7 +223,7 @@ class EhrApi:
         else:
             return
         if routed.claimed:
-            self.claims.add(event)
+            self.claims.add(event, routed.params["field"])
 
     def paste(self, text: str) -> bool:
         """paste-last while an inserting editor holds the target: the text goes to it; ``True`` if it did."""

@@ -1,8 +1,9 @@
 """The ``webhook`` plugin: each final transcript, as JSON, to a URL on this machine.
 
 It shows the plugin interface from outside the daemon's package: a class with a ``name`` and
-``create``, published in the ``dictation_daemon.plugins`` entry point group. It only observes: it never
-claims a transcript, so the text is still typed (or sent to an editor) as without it.
+``create``, published in the ``dictation_daemon.plugins`` entry point group. It only observes, through
+``on_delivered``: it sees every final wherever it went (typed into the focused window or taken by an
+editor on the socket), and never changes where it goes.
 """
 
 from __future__ import annotations
@@ -10,17 +11,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from dictation_daemon.controller.events import TranscriptEvent
-from dictation_daemon.plugins.base import Plugin, PluginContext
+from dictation_daemon.controller.events import CommandEvent, TranscriptEvent
+from dictation_daemon.plugins.base import Delivery, Plugin, PluginContext
 
 from .options import WebhookOptions
 from .sender import WebhookSender
 
 
 class WebhookPlugin(Plugin):
-    """Posts ``{"text", "start", "end", "target"}`` for every final segment that reaches it. ``target`` is the
-    editor field the segment was for when the event names one (``field``), and ``null`` for text that goes
-    to the focused window."""
+    """Posts ``{"text", "start", "end", "target"}`` for every final segment. ``target`` is the editor field
+    that took the segment, and ``null`` for text that went to the focused window."""
 
     name = "webhook"
 
@@ -39,8 +39,7 @@ class WebhookPlugin(Plugin):
     async def stop(self) -> None:
         await self._sender.stop()
 
-    async def on_transcript(self, event: TranscriptEvent) -> bool:
-        if event.is_final and event.text:
+    async def on_delivered(self, event: TranscriptEvent | CommandEvent, delivery: Delivery) -> None:
+        if isinstance(event, TranscriptEvent) and event.is_final and event.text:
             self._sender.submit({"text": event.text, "start": event.start, "end": event.end,
-                                 "target": getattr(event, "field", None)})
-        return False
+                                 "target": delivery.field})

@@ -1,4 +1,5 @@
-"""The webhook plugin: its options, posting through a bounded queue, and the daemon loading it by entry point."""
+"""The webhook plugin: its options, posting through a bounded queue, the daemon loading it by entry point, and
+the field an editor took a final for."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import logging
 
 import pytest
 
+from dictation_client import Client
+from dictation_client.ehr import claim_params, initialize_params
 from dictation_daemon.plugins.registry import available_plugins
 from dictation_webhook import WebhookPlugin
 from dictation_webhook.options import WebhookOptions
@@ -112,3 +115,20 @@ def test_the_daemon_posts_each_final_through_the_installed_plugin(start_daemon, 
     assert all(set(post) == {"text", "start", "end", "target"} and post["target"] is None for post in posts)
     assert all(post["start"] < post["end"] for post in posts)
     assert all(" DEBUG " in line for line in daemon.log.read_text().splitlines() if "chest pain" in line)
+
+
+@pytest.mark.desktop
+@pytest.mark.engine
+def test_finals_an_editor_takes_are_posted_with_its_field(start_daemon, microphone, receiver, tmp_path):
+    daemon = start_daemon({"plugins": {"enabled": ["webhook"], "options": {"webhook": {"url": receiver.url}}}},
+                          display=False)
+    with Client(daemon.socket) as editor:
+        editor.call("initialize", initialize_params("chart", inserts_text=True))
+        editor.call("target.claim", claim_params("plan"))
+        assert daemon.cli("start").stdout.strip() == "listening"
+        microphone.play(str(spoken(tmp_path, "plan", "continue the current dose period")))
+        daemon.cli("stop")
+        daemon.wait_idle()
+    posts = receiver.wait_for(1)
+    assert words(" ".join(post["text"] for post in posts)) == "continue the current dose".split()
+    assert all(post["target"] == "plan" for post in posts)
