@@ -206,3 +206,80 @@ def test_a_dropped_or_added_plural_s_still_matches() -> None:
     pipeline = TextPipeline(config)
     results = pipeline.process(RecognizedSegment("The class is over.", 0.0, 1.0, True)) + pipeline.flush()
     assert [result.text for result in results] == ["the class is over"]
+
+
+HYPHEN_COMMANDS: list[dict[str, Any]] = [
+    {"id": "schedule", "phrases": ["schedule follow up"]},
+    {"id": "visit", "phrases": ["follow-up visit"]},
+    {
+        "id": "book",
+        "phrases": ["book {kind} appointment"],
+        "variables": [{"key": "kind", "type": "enum", "enum": ["Follow-up", "new patient"]}],
+    },
+    {"id": "note", "phrases": ["add note {text}"], "variables": [{"key": "text", "type": "wildcard"}]},
+]
+
+
+def hyphen_pipeline():  # type: ignore[no-untyped-def]
+    return pipeline(commands=HYPHEN_COMMANDS, spokenPunctuation=True)
+
+
+def test_a_hyphen_in_the_speech_only_does_not_decide_a_match() -> None:
+    output = run(hyphen_pipeline(), "Lungs clear. Schedule follow-up.")
+    assert shape(output) == [("text", "lungs clear"), ("command", "schedule")]
+    assert output[1].raw_transcript_text == "schedule follow-up"
+
+
+def test_a_hyphen_in_the_configuration_only_does_not_decide_a_match() -> None:
+    output = run(hyphen_pipeline(), "follow up visit")
+    assert shape(output) == [("command", "visit")]
+    assert output[0].raw_transcript_text == "follow up visit"
+
+
+def test_a_hyphen_on_both_sides_matches() -> None:
+    assert shape(run(hyphen_pipeline(), "Follow-up visit.")) == [("command", "visit")]
+
+
+def test_the_plural_rule_applies_to_each_part_of_a_hyphenated_word() -> None:
+    assert shape(run(hyphen_pipeline(), "Schedule follow-ups.")) == [("command", "schedule")]
+    assert shape(run(hyphen_pipeline(), "Follow-ups visit.")) == [("command", "visit")]
+    assert shape(run(hyphen_pipeline(), "Follow ups visit.")) == [("command", "visit")]
+
+
+def test_short_words_that_only_look_plural_keep_their_s() -> None:
+    commands = [{"id": "delete", "phrases": ["delete it"]}]
+    assert shape(run(pipeline(commands=commands), "Delete its label.")) == [("text", "delete its label")]
+    assert shape(run(pipeline(commands=commands), "Delete it.")) == [("command", "delete")]
+
+def test_enum_value_with_a_hyphen_reports_the_configured_spelling() -> None:
+    for words in ("Book follow up appointment.", "Book follow-up appointment."):
+        assert shape(run(hyphen_pipeline(), words)) == [("command", "book", ("kind", "Follow-up"))]
+    assert shape(run(hyphen_pipeline(), "Book new-patient appointment.")) == [
+        ("command", "book", ("kind", "new patient")),
+    ]
+
+
+def test_wildcard_value_keeps_the_recognised_hyphen() -> None:
+    output = run(hyphen_pipeline(), "Add note follow-up tomorrow.")
+    assert shape(output) == [("command", "note", ("text", "follow-up tomorrow"))]
+    assert output[0].raw_transcript_text == "add note follow-up tomorrow"
+
+
+def test_a_phrase_does_not_fire_on_part_of_a_hyphenated_word() -> None:
+    commands = [{"id": "up", "phrases": ["up"]}, {"id": "follow", "phrases": ["follow"]},
+                {"id": "visit_later", "phrases": ["up visit"]}]
+    output = run(pipeline(commands=commands), "The follow-up visit went well.")
+    assert shape(output) == [("text", "the follow-up visit went well")]
+    assert shape(run(pipeline(commands=commands), "Follow up.")) == [("command", "follow"), ("command", "up")]
+
+
+def test_a_phrase_split_across_two_finals_with_a_hyphen_still_fires() -> None:
+    text_pipeline = hyphen_pipeline()
+    assert shape(text_pipeline.process(final("Lungs clear, schedule", 0.0, 2.0))) == [("text", "lungs clear")]
+    second = text_pipeline.process(final("follow-up.", 2.0, 3.0))
+    assert shape(second) == [("command", "schedule")]
+    assert second[0].raw_transcript_text == "schedule follow-up"
+    text_pipeline = hyphen_pipeline()
+    assert shape(text_pipeline.process(final("Lungs clear, follow-up", 0.0, 2.0))) == [("text", "lungs clear")]
+    assert shape(text_pipeline.process(final("visit.", 2.0, 3.0))) == [("command", "visit")]
+    assert text_pipeline.flush() == []

@@ -4,13 +4,19 @@ Matching is on word keys (lower case, the model's punctuation set aside), whole 
 section" fires in "go on next section" but not in "the next sectional view", and "Next section." written
 by the model still fires.
 
+* A hyphen inside a word is a word boundary for matching, in the configuration and in the speech alike:
+  the model writes "follow-up" or "follow up" as it likes, so "schedule follow up" fires on "Schedule
+  follow-up." and "follow-up visit" on "follow up visit". A match still starts and ends on whole
+  recognised words, since whole words are what leaves the text: "up" or "follow" alone does not fire
+  inside "follow-up". Within a match the parts line up freely ("go to plan-section" fires "go to
+  {section} section").
 * An enum variable matches one of its values, which may have several words; the value reported is the
   one from the configuration, as written there.
-* A plural "s" does not decide a match (:func:`lemma`): "go to medication section" finds the
-  "medications" value, "next sections" still means "next section".
+* A plural "s" does not decide a match (:func:`lemma`), part by part: "go to medication section" finds
+  the "medications" value, "next sections" still means "next section", "follow-ups" matches "follow up".
 * A wildcard takes one or more words up to the first place where the rest of the phrase matches; a
   wildcard ending a phrase takes the rest of the segment, but stops where another command begins. Its
-  value is the spoken words, lower case.
+  value is the spoken words, lower case, hyphenated as the model wrote them ("follow-up tomorrow").
 * Scanning goes left to right; at each word the longest match of any phrase wins (ties: the command
   listed first), and matches never overlap.
 
@@ -23,11 +29,13 @@ the start of a longer phrase, so that the longest match can still win.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from ...protocol.messages import PLACEHOLDER, CommandDefinition
 from .words import word_key
+
+_NOT_PLURAL = frozenset({"has", "his", "its", "was", "yes"})
 
 
 @dataclass(frozen=True)
@@ -38,7 +46,7 @@ class Literal:
 @dataclass(frozen=True)
 class EnumVariable:
     name: str
-    values: tuple[tuple[tuple[str, ...], str], ...]  # (value as keys, value as configured)
+    values: tuple[tuple[tuple[str, ...], str], ...]  # (value as part keys, value as configured)
 
 
 @dataclass(frozen=True)
@@ -66,6 +74,22 @@ class CommandMatch:
     variables: dict[str, str] | None
 
 
+@dataclass(frozen=True)
+class _Parts:
+    """The recognised words cut at their inner hyphens: what phrases are matched against.
+
+    The model hyphenates as it likes, so a phrase must meet "follow-up" as "follow up". Whole words are
+    still what a command removes from the text, so a match starts and ends only where a word does:
+    ``word_starts`` gives the part position of each word's start (and of the end), ``word_at`` the other
+    way round.
+    """
+
+    keys: tuple[str, ...]
+    lemmas: tuple[str, ...]
+    word_starts: tuple[int, ...]
+    word_at: Mapping[int, int]
+
+
 def compile_phrases(commands: Sequence[CommandDefinition]) -> list[Phrase]:
     """Every phrase of every command, as elements to match, in configuration order."""
     phrases: list[Phrase] = []
@@ -76,11 +100,11 @@ def compile_phrases(commands: Sequence[CommandDefinition]) -> list[Phrase]:
             for token in phrase.split():
                 placeholder = PLACEHOLDER.fullmatch(token)
                 if placeholder is None:
-                    elements.extend(Literal(lemma(word_key(part))) for part in _strip(token).split())
+                    elements.extend(Literal(part) for part in _configured_parts(token))
                     continue
                 variable = variables[placeholder.group(1)]
                 if variable.type == "enum":
-                    values = tuple((_lemmas(word_key(_strip(value)).split()), value) for value in variable.enum or [])
+                    values = tuple((_configured_parts(value), value) for value in variable.enum or [])
                     elements.append(EnumVariable(variable.key, values))
                 else:
                     elements.append(WildcardVariable(variable.key))
@@ -89,17 +113,20 @@ def compile_phrases(commands: Sequence[CommandDefinition]) -> list[Phrase]:
 
 
 def find_commands(phrases: Sequence[Phrase], keys: Sequence[str]) -> list[CommandMatch]:
-    """Non-overlapping matches, leftmost first, the longest at each position."""
-    starts = frozenset(position for position in range(len(keys)) if _longest_at(phrases, keys, position, None))
+    """Non-overlapping matches, leftmost first, the longest at each position, in word positions."""
+    parts = _cut(keys)
+    starts = frozenset(
+        position for position in parts.word_starts[:-1] if _longest_at(phrases, parts, position, None)
+    )
     matches: list[CommandMatch] = []
-    position = 0
-    while position < len(keys):
-        match = _longest_at(phrases, keys, position, starts)
+    word = 0
+    while word < len(keys):
+        match = _longest_at(phrases, parts, parts.word_starts[word], starts)
         if match is None:
-            position += 1
+            word += 1
             continue
         matches.append(match)
-        position = match.end
+        word = match.end
     return matches
 
 
@@ -109,90 +136,123 @@ def held_from(phrases: Sequence[Phrase], keys: Sequence[str], matches: Sequence[
         candidates: Sequence[int] = [matches[-1].start]
     else:
         candidates = range(matches[-1].end if matches else 0, len(keys))
+    parts = _cut(keys)
     for start in candidates:
-        if any(_proper_prefix(phrase.elements, keys, start) for phrase in phrases):
+        if any(_proper_prefix(phrase.elements, parts, parts.word_starts[start]) for phrase in phrases):
             return start
     return len(keys)
 
 
+def _cut(keys: Sequence[str]) -> _Parts:
+    """The word keys as parts split at hyphens, remembering where each word begins."""
+    part_keys: list[str] = []
+    word_starts: list[int] = []
+    for key in keys:
+        word_starts.append(len(part_keys))
+        part_keys.extend(key.split("-"))
+    word_starts.append(len(part_keys))
+    word_at = {position: word for word, position in enumerate(word_starts)}
+    return _Parts(tuple(part_keys), _lemmas(part_keys), tuple(word_starts), word_at)
+
+
 def _longest_at(
-    phrases: Sequence[Phrase], keys: Sequence[str], position: int, starts: frozenset[int] | None,
+    phrases: Sequence[Phrase], parts: _Parts, position: int, starts: frozenset[int] | None,
 ) -> CommandMatch | None:
+    """The longest match beginning at the word starting at part ``position``, in word positions."""
     best: CommandMatch | None = None
     for phrase in phrases:
-        for end, variables in _ends(phrase.elements, keys, position, starts):
-            if end > position and (best is None or end > best.end):
-                best = CommandMatch(phrase.command_id, position, end, variables if phrase.has_variables else None)
+        for end, variables in _ends(phrase.elements, parts, position, starts):
+            if end > position and (best is None or parts.word_at[end] > best.end):
+                best = CommandMatch(phrase.command_id, parts.word_at[position], parts.word_at[end],
+                                    variables if phrase.has_variables else None)
     return best
 
 
 def _ends(
-    elements: Sequence[Element], keys: Sequence[str], position: int, starts: frozenset[int] | None,
+    elements: Sequence[Element], parts: _Parts, position: int, starts: frozenset[int] | None,
 ) -> Iterator[tuple[int, dict[str, str]]]:
-    """Every (end, variables) for which ``elements`` match ``keys`` from ``position``."""
+    """Every (end, variables) for which ``elements`` match the parts from ``position`` up to a word end."""
     if not elements:
-        yield position, {}
+        if position in parts.word_at:
+            yield position, {}
         return
     head, rest = elements[0], elements[1:]
     if isinstance(head, Literal):
-        if position < len(keys) and lemma(keys[position]) == head.key:
-            yield from _ends(rest, keys, position + 1, starts)
+        if position < len(parts.lemmas) and parts.lemmas[position] == head.key:
+            yield from _ends(rest, parts, position + 1, starts)
     elif isinstance(head, EnumVariable):
         for value_keys, value in head.values:
-            if _lemmas(keys[position : position + len(value_keys)]) == value_keys:
-                for end, variables in _ends(rest, keys, position + len(value_keys), starts):
+            if parts.lemmas[position : position + len(value_keys)] == value_keys:
+                for end, variables in _ends(rest, parts, position + len(value_keys), starts):
                     yield end, {head.name: value, **variables}
     elif not rest:
-        stop = min((start for start in starts or () if start > position), default=len(keys))
+        stop = min((start for start in starts or () if start > position), default=len(parts.keys))
         if stop > position:
-            yield stop, {head.name: " ".join(keys[position:stop])}
+            yield stop, {head.name: _spoken(parts, position, stop)}
     else:
-        for stop in range(position + 1, len(keys)):
-            found = [(end, {head.name: " ".join(keys[position:stop]), **variables})
-                     for end, variables in _ends(rest, keys, stop, starts)]
+        for stop in range(position + 1, len(parts.keys)):
+            found = [(end, {head.name: _spoken(parts, position, stop), **variables})
+                     for end, variables in _ends(rest, parts, stop, starts)]
             if found:
                 yield from found
                 return
 
 
-def _proper_prefix(elements: Sequence[Element], keys: Sequence[str], position: int) -> bool:
-    """Whether ``keys[position:]`` (not empty) could be the start of ``elements`` with words still to come."""
-    if position == len(keys):
+def _proper_prefix(elements: Sequence[Element], parts: _Parts, position: int) -> bool:
+    """Whether ``parts[position:]`` (not empty) could be the start of ``elements`` with words still to come."""
+    if position == len(parts.keys):
         return bool(elements)
     if not elements:
         return False
     head, rest = elements[0], elements[1:]
     if isinstance(head, Literal):
-        return lemma(keys[position]) == head.key and _proper_prefix(rest, keys, position + 1)
+        return parts.lemmas[position] == head.key and _proper_prefix(rest, parts, position + 1)
     if isinstance(head, EnumVariable):
-        remaining = _lemmas(keys[position:])
+        remaining = parts.lemmas[position:]
         return any(
             value_keys[: len(remaining)] == remaining if len(remaining) < len(value_keys)
-            else _lemmas(keys[position : position + len(value_keys)]) == value_keys
-            and _proper_prefix(rest, keys, position + len(value_keys))
+            else parts.lemmas[position : position + len(value_keys)] == value_keys
+            and _proper_prefix(rest, parts, position + len(value_keys))
             for value_keys, _ in head.values
         )
     if not rest:
         return False
-    for stop in range(position + 1, len(keys) + 1):
-        if _proper_prefix(rest, keys, stop):
+    for stop in range(position + 1, len(parts.keys) + 1):
+        if _proper_prefix(rest, parts, stop):
             return True
-        if next(_ends(rest, keys, stop, None), None) is not None:
+        if next(_ends(rest, parts, stop, None), None) is not None:
             return False  # the wildcard ends at its first literal: the phrase is complete
     return False
+
+
+def _spoken(parts: _Parts, start: int, stop: int) -> str:
+    """Parts ``start:stop`` as the spoken words, lower case, with the model's hyphens back where they were."""
+    return "".join(
+        ("" if position == start else " " if position in parts.word_at else "-") + parts.keys[position]
+        for position in range(start, stop)
+    )
 
 
 def lemma(key: str) -> str:
     """A word key with a plural "s" dropped, so "go to medication section" finds the "medications" value.
 
-    Speech models often drop or add a plural "s"; no command should hinge on it. Short words ("is",
-    "his") and "-ss" endings ("class") are left alone.
+    Speech models often drop or add a plural "s"; no command should hinge on it. Two-letter words ("is",
+    "us"), "-ss" endings ("class") and the few short words that only look plural ("his", "its") are left
+    alone. Other three-letter words lose the "s" ("ups" → "up"), so that "follow-ups" matches "follow up"
+    part by part; a stem that is no word ("bus" → "bu") does no harm, both sides losing the same "s".
     """
-    return key[:-1] if len(key) > 3 and key.endswith("s") and not key.endswith("ss") else key
+    if len(key) < 3 or not key.endswith("s") or key.endswith("ss") or key in _NOT_PLURAL:
+        return key
+    return key[:-1]
 
 
 def _lemmas(keys: Sequence[str]) -> tuple[str, ...]:
     return tuple(lemma(key) for key in keys)
+
+
+def _configured_parts(text: str) -> tuple[str, ...]:
+    """A configured phrase word or enum value as part keys, cut at hyphens like the spoken words."""
+    return _lemmas([part for word in word_key(_strip(text)).split() for part in word.split("-") if part])
 
 
 def _strip(text: str) -> str:
