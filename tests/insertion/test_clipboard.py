@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pyperclip
@@ -28,8 +29,23 @@ def clipboard_owned() -> bool:
     return _read_clipboard() is not None
 
 
+def copy(text: str) -> None:
+    """Copies as the user would, and returns once the clipboard holds the text.
+
+    ``pyperclip.copy`` returns before xclip's background process has taken the clipboard; a paste or a
+    restore that looks before then sees the clipboard from before (or none at all).
+    """
+    from dictation_daemon.insertion.clipboard import _read_clipboard
+
+    pyperclip.copy(text)
+    deadline = time.monotonic() + 20
+    while (held := _read_clipboard()) != text:
+        assert time.monotonic() < deadline, f"the clipboard did not take {text!r} (it holds {held!r})"
+        time.sleep(0.01)
+
+
 def test_paste_lands_and_the_previous_clipboard_comes_back(paster: ClipboardPaster, field: TextFieldWindow) -> None:
-    pyperclip.copy("what the user copied")
+    copy("what the user copied")
     report = paster.paste(TEXT)
     assert pyperclip.paste() == TEXT  # not restored before the application could paste
     assert field.settle() == TEXT
@@ -40,10 +56,10 @@ def test_paste_lands_and_the_previous_clipboard_comes_back(paster: ClipboardPast
 
 
 def test_clipboard_copied_meanwhile_is_left_alone(paster: ClipboardPaster, field: TextFieldWindow) -> None:
-    pyperclip.copy("old")
+    copy("old")
     report = paster.paste("dictated")
     assert field.settle() == "dictated"
-    pyperclip.copy("copied by the user meanwhile")
+    copy("copied by the user meanwhile")
     assert report.restored.result(timeout=5) is RestoreOutcome.CHANGED_MEANWHILE
     assert pyperclip.paste() == "copied by the user meanwhile"
 
@@ -60,7 +76,7 @@ def test_empty_clipboard_stays_empty(paster: ClipboardPaster, field: TextFieldWi
 
 
 def test_quick_second_paste_takes_over_the_restore(paster: ClipboardPaster, field: TextFieldWindow) -> None:
-    pyperclip.copy("original")
+    copy("original")
     first = paster.paste("First.")
     assert field.settle() == "First."
     second = paster.paste(" Second.")
