@@ -57,9 +57,12 @@ def test_paste_lands_and_the_previous_clipboard_comes_back(paster: ClipboardPast
 
 def test_clipboard_copied_meanwhile_is_left_alone(paster: ClipboardPaster, field: TextFieldWindow) -> None:
     copy("old")
+    paster.restore_delay = 600  # the user's copy must come before the restore, however slow xclip starts
     report = paster.paste("dictated")
     assert field.settle() == "dictated"
     copy("copied by the user meanwhile")
+    assert not report.restored.done()
+    paster.close()  # restores now, as the timer would
     assert report.restored.result(timeout=5) is RestoreOutcome.CHANGED_MEANWHILE
     assert pyperclip.paste() == "copied by the user meanwhile"
 
@@ -77,8 +80,10 @@ def test_empty_clipboard_stays_empty(paster: ClipboardPaster, field: TextFieldWi
 
 def test_quick_second_paste_takes_over_the_restore(paster: ClipboardPaster, field: TextFieldWindow) -> None:
     copy("original")
+    short_delay, paster.restore_delay = paster.restore_delay, 600  # the second paste comes before this restore
     first = paster.paste("First.")
     assert field.settle() == "First."
+    paster.restore_delay = short_delay
     second = paster.paste(" Second.")
     assert field.settle() == "First. Second."
     assert first.restored.result(timeout=5) is RestoreOutcome.TAKEN_OVER
