@@ -1,4 +1,10 @@
-"""The unit file: where it goes, and its text from the template in ``config/systemd/``.
+"""The unit file: where it goes, and its text from the template shipped inside the package.
+
+The template is package data (``dictation-daemon.service`` beside this module, read through
+:mod:`importlib.resources`), so ``service install`` works the same from a wheel as from a checkout. It stays
+a unit file rather than strings in Python, so its systemd syntax and comments read as they will be
+installed. It is the one source of the unit's text: ``config/systemd/dictation-daemon.service`` is this
+template filled in for example settings, and a test keeps the two equal.
 
 Pure apart from reading the template. Secrets never go into the unit (it is an ordinary 0644 file that
 ``systemctl cat`` shows to anyone); they come from an EnvironmentFile the user creates with mode 0600.
@@ -10,12 +16,12 @@ import os
 import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from string import Template
 
 UNIT_NAME = "dictation-daemon.service"
-TEMPLATE = Path(__file__).resolve().parents[2] / "config" / "systemd" / UNIT_NAME
-"""The template lives in the source tree (the daemon is installed from a checkout, ``pip install -e``)."""
+"""The installed unit's name, and the template's beside this module."""
 UNIT_MODE = 0o644
 ENVIRONMENT_FILE_MODE = 0o600
 STOP_MARGIN_SECONDS = 10
@@ -23,7 +29,7 @@ STOP_MARGIN_SECONDS = 10
 
 
 class TemplateMissing(FileNotFoundError):
-    """The unit template is not where the source tree keeps it."""
+    """The installed package lacks its unit template (it was built without its package data)."""
 
 
 @dataclass(frozen=True)
@@ -86,10 +92,10 @@ def render_unit(template: str, settings: UnitSettings) -> str:
 
 def read_template() -> str:
     try:
-        return TEMPLATE.read_text(encoding="utf-8")
+        return resources.files(__package__).joinpath(UNIT_NAME).read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise TemplateMissing(f"the unit template {TEMPLATE} is missing; install the daemon from its source "
-                              "tree (pip install -e .)") from None
+        raise TemplateMissing(f"the unit template {UNIT_NAME} is missing from the installed package "
+                              f"{__package__}; reinstall dictation-daemon") from None
 
 
 def environment_file_problem(path: Path) -> str | None:
