@@ -124,9 +124,10 @@ def test_auto_mode_tap_toggles_and_a_hold_is_push_to_talk(start_daemon, micropho
     daemon = start_daemon({"hotkeys": {"mode": "auto"}})
     with TextFieldWindow(x_display) as window:
         daemon.xdotool("key", TALK)  # a tap: a few milliseconds between press and release
-        time.sleep(0.5)
-        assert daemon.call("status")["state"] == "listening", "a tap keeps dictation on"
+        daemon.wait_for(lambda status: status["state"] == "listening", "a tap to start dictation")
         microphone.play(str(spoken(tmp_path, "one", SENTENCE)))
+        # Seconds after the tap, its release has been handled: a hold would have stopped dictation by now.
+        assert daemon.call("status")["state"] == "listening", "a tap keeps dictation on"
         daemon.xdotool("key", TALK)
         daemon.wait_for(lambda status: status["state"] != "listening", "a second tap to stop dictation")
         daemon.wait_idle()
