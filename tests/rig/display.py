@@ -3,45 +3,49 @@
 from __future__ import annotations
 
 import os
+import select
 import shutil
 import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
-
-def _free_display_number() -> int:
-    for number in range(90, 200):
-        if not Path(f"/tmp/.X11-unix/X{number}").exists() and not Path(f"/tmp/.X{number}-lock").exists():
-            return number
-    raise RuntimeError("no free X display number between :90 and :199")
+START_SECONDS = 30.0
 
 
 @contextmanager
 def virtual_display() -> Iterator[str]:
     """Starts Xvfb and yields its DISPLAY value (``:N``); stops it afterwards.
 
+    Xvfb picks the display number itself (``-displayfd``): it takes the first number whose lock file it can
+    create, which no other process can take at the same moment. Choosing a number by looking for a free one
+    first lets two test runs starting together on one machine pick the same screen, and one of them then
+    loses its windows when the other's Xvfb stops.
+
     ``-noreset`` keeps the server as it is when its last client disconnects, so one test ending cannot
     break the next one's first connection.
     """
     if shutil.which("Xvfb") is None:
         raise RuntimeError("Xvfb is not installed (Debian package xvfb; `make install` installs it)")
-    number = _free_display_number()
-    display = f":{number}"
-    process = subprocess.Popen(
-        ["Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
+    number_out, number_in = os.pipe()
     try:
-        deadline = time.monotonic() + 10
-        while not Path(f"/tmp/.X11-unix/X{number}").exists():
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"Xvfb did not start on {display}")
-            time.sleep(0.05)
+        process = subprocess.Popen(
+            ["Xvfb", "-displayfd", str(number_in), "-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(number_in,),
+        )
+    finally:
+        os.close(number_in)
+    try:
+        with os.fdopen(number_out, "rb") as numbers:
+            deadline = time.monotonic() + START_SECONDS
+            ready, _, _ = select.select([numbers], [], [], START_SECONDS)
+            number = numbers.readline().strip() if ready else b""  # written once the server accepts clients
+        if not number.isdigit():
+            raise RuntimeError(f"Xvfb did not start (exit {process.poll()})")
+        display = f":{number.decode()}"
         env = {**os.environ, "DISPLAY": display}
         while subprocess.run(["xdpyinfo"], env=env, capture_output=True).returncode != 0:
-            if time.monotonic() > deadline:
+            if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"Xvfb on {display} does not answer")
             time.sleep(0.05)
         yield display
