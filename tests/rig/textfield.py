@@ -89,13 +89,19 @@ class TextFieldWindow:
         """
         return [(keysym, state, synthetic) for keysym, state, synthetic in self._ask({"do": "keys"})]
 
-    def settle(self, seconds: float = 0.3, *, field: Field = "text") -> str:
+    def settle(self, seconds: float = 0.3, *, field: Field = "text", changed_from: str | None = None) -> str:
         """Waits until the field's content has stopped changing for ``seconds`` and returns it.
 
         Key events travel through the X server to the child asynchronously, so a test reads the field
-        only after it has been quiet for a while.
+        only after it has been quiet for a while. With ``changed_from``, the quiet time counts only once
+        the content differs from it (for up to 30 s): text that another process is still about to insert,
+        such as the daemon acting on a hotkey on a busy machine, would otherwise look settled before it began.
         """
         content = self.read(field)
+        change_deadline = time.monotonic() + 30
+        while content == changed_from and time.monotonic() < change_deadline:
+            time.sleep(0.05)
+            content = self.read(field)
         quiet_since = time.monotonic()
         deadline = quiet_since + 10
         while time.monotonic() - quiet_since < seconds:
