@@ -101,6 +101,8 @@ class PluginHost:
                 except Exception:
                     logger.exception("plugin %s failed on a %s event", plugin.name, type(event).__name__)
             return
+        if not isinstance(event, TranscriptEvent | CommandEvent):
+            return  # usage and session errors are for the socket's clients, not for plugins
         delivery = await self._claim(event)
         if delivery.plugin is None and isinstance(event, CommandEvent):
             logger.info("command %s: no enabled plugin handles it", event.id)

@@ -6,6 +6,7 @@ import asyncio
 
 from dictation_daemon.controller.events import CommandEvent, StateEvent, TranscriptEvent
 from dictation_daemon.controller.machine import State
+from dictation_daemon.controller.notices import SessionErrorEvent, UsageEvent
 from dictation_daemon.plugins.base import Claim, Delivery, Plugin
 from dictation_daemon.plugins.host import PluginHost
 
@@ -56,7 +57,7 @@ class Observer(Plugin):
         self.delivered.append((label, delivery))
 
 
-def deliver(plugins: list[Plugin], events: list[StateEvent | TranscriptEvent | CommandEvent]) -> None:
+def deliver(plugins: list[Plugin], events: list[object]) -> None:
     async def main() -> None:
         host = PluginHost(plugins)
         await host.start()
@@ -90,3 +91,11 @@ def test_a_claim_without_a_field_is_delivered_to_no_field():
     observer = Observer()
     deliver([Editor(None), observer], [TranscriptEvent("Stable.", "stable", 0.0, 1.0, True)])
     assert observer.delivered == [("Stable.", Delivery("editor"))]
+
+
+def test_usage_and_session_errors_are_not_offered_to_plugins(caplog):
+    observer, handler = Observer(), Handler()
+    deliver([handler, observer], [UsageEvent(1.5, final=False), SessionErrorEvent("session", "server error (500)"),
+                                  TranscriptEvent("Stable.", "stable", 0.0, 1.0, True)])
+    assert observer.delivered == [("Stable.", Delivery(None))]
+    assert not [record for record in caplog.records if record.levelname in ("ERROR", "WARNING")]
