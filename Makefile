@@ -8,10 +8,10 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # What the daemon needs at run time: PortAudio for the microphone, X tools for typing and the clipboard.
-RUN_DEBS := libportaudio2 libasound2-plugins xclip xdotool x11-utils
+RUN_DEBS := libportaudio2 libasound2-plugins xclip xdotool x11-utils wtype wl-clipboard
 # What the tests add: a virtual screen and microphone, voices to speak test audio, real human speech.
 TEST_DEBS := $(RUN_DEBS) xvfb pulseaudio pulseaudio-utils festival festvox-us-slt-hts flite espeak-ng \
-	pocketsphinx-testdata sox nginx nodejs
+	pocketsphinx-testdata sox nginx nodejs sway python3-gi gir1.2-gtk-3.0
 
 .PHONY: install run test bench debs-run debs-test npm
 

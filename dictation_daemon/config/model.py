@@ -250,6 +250,9 @@ class PluginsSection(Section):
     """
 
     enabled: list[str] = Field(default_factory=lambda: ["keystroke", "commands"])
+    insertion_backend: Literal["auto", "x11", "wayland"] = "auto"
+    """How ``keystroke`` and ``clipboard`` reach the focused window: ``auto`` uses ``wtype`` and
+    ``wl-clipboard`` when ``WAYLAND_DISPLAY`` is set and they work there, X11 otherwise."""
     keystroke: KeystrokePluginSection = KeystrokePluginSection()
     clipboard: ClipboardPluginSection = ClipboardPluginSection()
     commands: CommandsPluginSection = CommandsPluginSection()

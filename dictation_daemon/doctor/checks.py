@@ -16,7 +16,8 @@ from .setup import check_config, check_socket
 
 def run_checks(config_path: Path | None, environ: Mapping[str, str] = os.environ) -> list[Check]:
     config_check, config = check_config(config_path)
-    checks = [config_check, check_hotkeys_here(environ), check_typing(environ), check_audio(config)]
+    checks = [config_check, check_hotkeys_here(environ), check_typing(environ, config.plugins.insertion_backend),
+              check_audio(config)]
     checks.append(asyncio.run(check_credentials(config, environ)))
     checks.append(asyncio.run(check_backend(config, environ)))
     checks.append(check_socket(config))

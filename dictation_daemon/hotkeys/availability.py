@@ -3,7 +3,8 @@ looking healthy while no key press ever arrives.
 
 Global key capture here means X11: pynput records keys through the X RECORD extension. A pure Wayland
 session offers no way for a program to read keys typed into other windows; under XWayland the X server
-only sees keys typed into X11 windows, so hotkeys work there only partly.
+only sees keys typed into X11 windows, so hotkeys work there only partly. What works on Wayland is a
+key binding of the compositor that runs the command-line trigger, so the message says how to write one.
 """
 
 from __future__ import annotations
@@ -17,6 +18,12 @@ from Xlib import display as xdisplay
 from Xlib import error as xerror
 
 _TRIGGER_HINT = "use the command-line or socket trigger instead (it can be bound to a desktop shortcut)"
+#: Wayland's own answer to global hotkeys: the compositor runs a command when a key is pressed or released.
+WAYLAND_BINDING_HINT = (
+    "bind the command line to a key in the compositor instead: push-to-talk on sway with "
+    "`bindsym --no-repeat KEY exec dictation-daemon start` and `bindsym --release KEY exec dictation-daemon stop` "
+    "(Hyprland: bind and bindr; GNOME: a custom shortcut running `dictation-daemon toggle`; see docs/daemon.md)"
+)
 
 
 class Support(enum.Enum):
@@ -49,7 +56,7 @@ def check_hotkeys(environ: Mapping[str, str] | None = None) -> HotkeyAvailabilit
             return HotkeyAvailability(
                 Support.UNAVAILABLE,
                 "global hotkeys are unavailable: this is a Wayland session without X access (DISPLAY is not set), "
-                f"and Wayland lets no program read other windows' keys; {_TRIGGER_HINT}",
+                f"and Wayland lets no program read other windows' keys; {WAYLAND_BINDING_HINT}",
             )
         return HotkeyAvailability(
             Support.UNAVAILABLE,
@@ -62,7 +69,7 @@ def check_hotkeys(environ: Mapping[str, str] | None = None) -> HotkeyAvailabilit
         return HotkeyAvailability(
             Support.LIMITED,
             f"global hotkeys work only while an X11 window has focus: this is a Wayland session and X display "
-            f"{x_display} is XWayland; for other windows {_TRIGGER_HINT}",
+            f"{x_display} is XWayland; for the other windows {WAYLAND_BINDING_HINT}",
         )
     return HotkeyAvailability(Support.AVAILABLE, f"global hotkeys are available on X display {x_display}")
 

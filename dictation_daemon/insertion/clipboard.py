@@ -14,6 +14,9 @@ and the chord itself:
   the chord from the focused window's WM_CLASS.
 
 Only text is saved: a clipboard holding an image or files comes back as empty text.
+
+The rules above are the same on X11 and Wayland; only the :class:`Clipboard` (:class:`X11Clipboard` here,
+:class:`~.wlclipboard.WaylandClipboard` there) and whatever presses the chord differ.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import time
 from collections.abc import Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import pyperclip
 import Xlib.X
@@ -32,7 +36,6 @@ import Xlib.display
 from Xlib.protocol import request
 
 from .chords import Chord
-from .keyboard import KeystrokeTyper
 from .outcome import InsertionError, InsertionReport
 from .window import WindowInfo
 
@@ -71,6 +74,45 @@ class PasteRules:
         return self.default
 
 
+class Clipboard(Protocol):
+    """The desktop's clipboard, as text."""
+
+    def read(self) -> str | None:
+        """The clipboard's text, or ``None`` when nothing holds the clipboard."""
+        ...
+
+    def write(self, text: str) -> None:
+        """Puts ``text`` on the clipboard; it may take hold only after this returns."""
+        ...
+
+    def empty(self) -> None:
+        """Leaves the clipboard with no owner, as it was before anything was copied."""
+        ...
+
+
+class ChordSender(Protocol):
+    """What presses the paste chord: the typer of the same session."""
+
+    def focused_window(self) -> WindowInfo | None: ...
+    def press_chord(self, chord: str | Chord) -> InsertionReport: ...
+
+
+class X11Clipboard:
+    """The X clipboard through xclip (written by a background process of its own) and the X server."""
+
+    def __init__(self) -> None:
+        pyperclip.set_clipboard("xclip")
+
+    def read(self) -> str | None:
+        return _read_clipboard()
+
+    def write(self, text: str) -> None:
+        pyperclip.copy(text)
+
+    def empty(self) -> None:
+        _empty_clipboard()
+
+
 class RestoreOutcome(enum.Enum):
     """What became of the clipboard after a paste."""
 
@@ -101,11 +143,13 @@ class _PendingRestore:
 class ClipboardPaster:
     """Puts text on the clipboard, presses the paste chord for the focused window, restores the clipboard.
 
-    The chord goes through ``typer``, so it waits for the user's modifier keys like typing does.
+    The chord goes through ``typer``, so it waits for the user's modifier keys like typing does. The
+    clipboard is X11's unless another is given.
     """
 
-    def __init__(self, typer: KeystrokeTyper, *, rules: PasteRules | None = None, restore_delay: float = 0.5):
-        pyperclip.set_clipboard("xclip")
+    def __init__(self, typer: ChordSender, *, rules: PasteRules | None = None, restore_delay: float = 0.5,
+                 clipboard: Clipboard | None = None):
+        self._clipboard = clipboard or X11Clipboard()
         self._typer = typer
         self.rules = rules or PasteRules()
         self.restore_delay = restore_delay
@@ -116,9 +160,9 @@ class ClipboardPaster:
         """Pastes ``text`` into the focused window; raises ``InsertionError`` (clipboard restored) if refused."""
         chord = self.rules.chord_for(self._typer.focused_window())
         with self._lock:
-            previous = self._take_over(self._pending) if self._pending is not None else _read_clipboard()
+            previous = self._take_over(self._pending) if self._pending is not None else self._clipboard.read()
             pending = self._pending = _PendingRestore(previous, text)
-            copied = _copy(text)
+            copied = self._copy(text)
         try:
             if not copied:
                 raise InsertionError(f"the clipboard did not take the text within {CLIPBOARD_TIMEOUT:g} s")
@@ -155,32 +199,31 @@ class ClipboardPaster:
             if self._pending is not pending:
                 return
             self._pending = None
-            if _read_clipboard() != pending.text:
+            if self._clipboard.read() != pending.text:
                 outcome = RestoreOutcome.CHANGED_MEANWHILE
             elif pending.previous is None:
-                _empty_clipboard()
+                self._clipboard.empty()
                 outcome = RestoreOutcome.EMPTIED
-            elif _copy(pending.previous):
+            elif self._copy(pending.previous):
                 outcome = RestoreOutcome.RESTORED
             else:
                 outcome = RestoreOutcome.FAILED
         log.debug("clipboard after paste: %s", outcome.value)
         pending.outcome.set_result(outcome)
 
+    def _copy(self, text: str) -> bool:
+        """Puts text on the clipboard and waits until it reads back; ``False`` after ``CLIPBOARD_TIMEOUT``.
 
-def _copy(text: str) -> bool:
-    """Puts text on the clipboard and waits until it reads back; ``False`` after ``CLIPBOARD_TIMEOUT``.
-
-    xclip takes the clipboard from a background process after ``pyperclip.copy`` returns, so a paste
-    chord sent at once could paste the old content.
-    """
-    pyperclip.copy(text)
-    deadline = time.monotonic() + CLIPBOARD_TIMEOUT
-    while _read_clipboard() != text:
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.01)
-    return True
+        xclip and wl-copy take the clipboard from a background process after they are started, so a paste
+        chord sent at once could paste the old content.
+        """
+        self._clipboard.write(text)
+        deadline = time.monotonic() + CLIPBOARD_TIMEOUT
+        while self._clipboard.read() != text:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.01)
+        return True
 
 
 def _read_clipboard() -> str | None:

@@ -3,36 +3,56 @@
 A paste is one chord however long the text, and the application's own paste handles every character,
 which suits long dictations and applications that drop typed input. The insertion package picks the
 chord per application (terminals use Ctrl+Shift+V) and restores the user's clipboard afterwards, only
-if it still holds the dictated text. Take-backs ("scratch that") are still backspaces. Interim text is
+if it still holds the dictated text. Take-backs ("scratch that") are still backspaces. On Wayland the
+clipboard is ``wl-copy``/``wl-paste`` and the keys go through ``wtype``
+(:mod:`~dictation_daemon.insertion.backend` picks). Interim text is
 not shown in this mode: replacing it would mean a paste per interim.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config.model import ClipboardPluginSection
 from ..controller.events import TranscriptEvent
+from ..insertion.backend import Kind, choose_backend
 from ..insertion.chords import Chord
 from ..insertion.outcome import InsertionReport
 from ..insertion.rules import Edit
 from ..insertion.window import WindowInfo
 from .base import Plugin, PluginContext, PluginUnavailable
-from .field import FocusedField
+from .field import FocusedField, Writer
+
+if TYPE_CHECKING:
+    from ..insertion.clipboard import Clipboard
+
+logger = logging.getLogger(__name__)
 
 
 class ClipboardWriter:
     """A :class:`~.field.Writer` that deletes with backspaces and inserts with a paste."""
 
-    def __init__(self, section: ClipboardPluginSection) -> None:
+    def __init__(self, section: ClipboardPluginSection, kind: Kind) -> None:
         from ..insertion.clipboard import ClipboardPaster, PasteRules
-        from ..insertion.keyboard import KeystrokeTyper
 
-        self._typer = KeystrokeTyper()
         rules = PasteRules(section.paste_chord, section.paste_chords_by_window_class)
-        self._paster = ClipboardPaster(self._typer, rules=rules, restore_delay=section.restore_delay_seconds)
+        if kind == "wayland":
+            from ..insertion.wlclipboard import WaylandClipboard
+            from ..insertion.wtype import WtypeTyper
+
+            self._typer: Writer = WtypeTyper()
+            clipboard: Clipboard = WaylandClipboard()
+        else:
+            from ..insertion.clipboard import X11Clipboard
+            from ..insertion.keyboard import KeystrokeTyper
+
+            self._typer = KeystrokeTyper()
+            clipboard = X11Clipboard()
+        self._paster = ClipboardPaster(self._typer, rules=rules, restore_delay=section.restore_delay_seconds,
+                                       clipboard=clipboard)
 
     def focused_window(self) -> WindowInfo | None:
         return self._typer.focused_window()
@@ -59,30 +79,38 @@ class ClipboardPlugin(Plugin):
 
     def __init__(self, context: PluginContext) -> None:
         self._context = context
-        section = context.config.plugins.clipboard
-        self._field = FocusedField(lambda: ClipboardWriter(section))
+        self._field: FocusedField | None = None
 
     @classmethod
     def create(cls, context: PluginContext, options: Mapping[str, Any]) -> ClipboardPlugin:
         return cls(context)
 
     async def start(self) -> None:
-        if not os.environ.get("DISPLAY"):
-            raise PluginUnavailable("pasting needs an X display and DISPLAY is not set")
+        plugins = self._context.config.plugins
+        choice = choose_backend(plugins.insertion_backend, os.environ, clipboard=True)
+        if choice.kind is None:
+            raise PluginUnavailable(f"cannot paste: {choice.note}")
+        kind = choice.kind
+        field = FocusedField(lambda: ClipboardWriter(plugins.clipboard, kind))
         try:
-            await self._field.open()
-        except Exception as error:  # whatever the X libraries or pyperclip raise names the reason
-            raise PluginUnavailable(f"cannot paste into this session: {error}") from error
-        self._context.inserter = self._field
+            await field.open()
+        except Exception as error:  # whatever the X libraries, pyperclip or wl-clipboard raise names the reason
+            await field.close()
+            raise PluginUnavailable(f"cannot paste into this session ({choice.note}): {error}") from error
+        logger.info("pasting through %s", choice.note)
+        self._field = self._context.inserter = field
 
     async def stop(self) -> None:
-        await self._field.close()
+        if self._field is not None:
+            await self._field.close()
 
     async def on_transcript(self, event: TranscriptEvent) -> bool:
-        if event.is_final:
+        if self._field is not None and event.is_final:
             await self._field.segment(event)
         return False
 
     async def on_paste(self, text: str) -> bool:
+        if self._field is None:
+            return False
         await self._field.insert(text)
         return True
