@@ -25,11 +25,13 @@ SERVER_TOKEN_VARIABLE = "DICTATION_SERVER_TOKEN"
 
 @dataclass
 class Backend:
-    """A reachable server: how to build a session URL, which encoding to send, whether to pace audio."""
+    """A reachable server: how to build a session URL, which encoding to send, whether to pace audio, and how
+    long it may stay silent while it owes an answer before its connection counts as hung."""
 
     kind: str
     realtime_required: bool
     encoding: str
+    answer_timeout: float
     _static_url: str | None = None
     _headers: dict[str, str] | None = None
     _tokens: TokenProvider | None = None
@@ -49,12 +51,14 @@ class Backend:
         config = config.model_copy(update={"audio_format": encoder.mime})
         url = await self.session_url()
         try:
-            return await TranscribeSession.open(url, config, encoder=encoder, headers=self._headers)
+            return await TranscribeSession.open(url, config, encoder=encoder, headers=self._headers,
+                                                answer_timeout=self.answer_timeout)
         except SocketRefusedError as refused:
             if self._tokens is None or refused.status not in (401, 403):
                 raise
             self._tokens.invalidate()
-            return await TranscribeSession.open(await self.session_url(), config, encoder=encoder, headers=self._headers)
+            return await TranscribeSession.open(await self.session_url(), config, encoder=encoder,
+                                                headers=self._headers, answer_timeout=self.answer_timeout)
 
     def encoder(self) -> AudioEncoder:
         return make_encoder(self.encoding)  # type: ignore[arg-type]
@@ -93,21 +97,22 @@ async def open_backend(
     if url is not None:
         kind = "url"
     kind = kind or choose_kind(config, environ)
+    answer_timeout = config.backend.answer_timeout_seconds
     if kind == "url":
         target = url or config.backend.url
         if not target:
             raise ValueError("backend.kind is 'url' but no backend.url is set")
         token = environ.get(SERVER_TOKEN_VARIABLE)
         headers = {"Authorization": f"Bearer {token}"} if token else None
-        yield Backend("url", realtime_required=False, encoding=_encoding(config, kind), _static_url=target,
-                      _headers=headers)
+        yield Backend("url", realtime_required=False, encoding=_encoding(config, kind), answer_timeout=answer_timeout,
+                      _static_url=target, _headers=headers)
     elif kind == "corti":
         credentials = corti_credentials(config, environ)
         if credentials is None:
             raise ValueError("the Corti backend needs CORTI_CLIENT_ID and CORTI_CLIENT_SECRET in the environment")
         async with TokenProvider(credentials) as tokens:
             yield Backend("corti", realtime_required=True, encoding=_encoding(config, kind),
-                          _tokens=tokens, _credentials=credentials)
+                          answer_timeout=answer_timeout, _tokens=tokens, _credentials=credentials)
     else:
         from ..server.app import LocalServer
         from ..server.engine.whisper import WhisperRecognizer
@@ -115,4 +120,4 @@ async def open_backend(
         recognizer = WhisperRecognizer(config.engine.model_path, decode_slots=config.engine.max_concurrent_decodes)
         async with LocalServer(recognizer, host="127.0.0.1", port=0) as server:
             yield Backend("local", realtime_required=False, encoding=_encoding(config, "local"),
-                          _static_url=server.url)
+                          answer_timeout=answer_timeout, _static_url=server.url)

@@ -2,13 +2,15 @@
 
 Hospital networks drop, laptops sleep, servers restart. :class:`ResilientSession` offers the surface of
 :class:`~.session.TranscribeSession` (``send_audio``, ``flush``, ``end``, ``events``, ``close``) over as many
-server streams as it takes. When a socket closes, or the server ends the stream with an ``error``, before
-the caller's ``end`` completed, it reconnects through the :class:`~.backend.Backend` (so a Corti token is
-fetched again when needed) with the backoff of a :class:`~.backoff.RetryPolicy`, sends the configuration
-again with a fresh encoder (an Ogg stream needs its header again), replays the audio captured since the
-last final result, and re-sends the flushes and ``end`` still unanswered. Which audio to replay and which
-results to pass on is decided by :class:`~.replay.ReplayLedger`; the captured audio is held by
-:class:`~.kept_audio.KeptAudio` and trimmed as finals arrive.
+server streams as it takes. When a socket closes, the server ends the stream with an ``error``, or the
+connection hangs (a stream drops a socket whose server stopped answering: the backend's ``answer_timeout``
+bounds how long that goes unnoticed), before the caller's ``end`` completed, it reconnects through the
+:class:`~.backend.Backend` (so a Corti token is fetched again when needed) with the backoff of a
+:class:`~.backoff.RetryPolicy`, sends the configuration again with a fresh encoder (an Ogg stream needs its
+header again), replays the audio captured since the last final result, and re-sends the flushes and ``end``
+still unanswered. Which audio to replay and which results to pass on is decided by
+:class:`~.replay.ReplayLedger`; the captured audio is held by :class:`~.kept_audio.KeptAudio` and trimmed
+as finals arrive.
 
 ``send_audio`` never waits for the network: audio captured while offline is kept (beyond
 ``buffer_limit_seconds``, in a private spill file, and the user is told), so a microphone loop can go on
@@ -191,7 +193,7 @@ class ResilientSession:
                 if outcome is StreamOutcome.ENDED:
                     return
                 attempt = 1 if self._ledger.progressed else attempt + 1
-                reason = self._stream_loss_reason(outcome)
+                reason = self._stream_loss_reason(outcome, session)
         except asyncio.CancelledError:
             self._fail_waiters(ConnectionLostError("the session was closed"))
             raise
@@ -200,10 +202,12 @@ class ResilientSession:
         finally:
             self._events.put_nowait(None)
 
-    def _stream_loss_reason(self, outcome: StreamOutcome) -> str:
+    def _stream_loss_reason(self, outcome: StreamOutcome, session: TranscribeSession) -> str:
         error = self._ledger.error
         if outcome is StreamOutcome.SERVER_ERROR and error is not None:
             return f"the server ended the stream: {error.title} ({error.id})"
+        if session.unresponsive:
+            return "the server stopped answering"
         return "the connection dropped"
 
     async def _open_stream(self) -> TranscribeSession:

@@ -49,6 +49,13 @@ class BackendSection(Section):
     offline_buffer_minutes: Annotated[float, Field(gt=0, le=240)] = 10.0
     """Audio kept in memory while the server cannot be reached; past it the user is told, and the rest is
     kept in a private unnamed file until it is transcribed."""
+    answer_timeout_seconds: Annotated[float, Field(ge=1, le=300)] = 10.0
+    """How long the server may send nothing while it owes an answer (the text of an utterance after the key
+    is released) before its connection counts as hung and is reopened, the audio not yet transcribed sent
+    again; keepalive pings every half of it catch a hang mid-utterance too. A server still sending results
+    is never cut off. 10 s is far above the 1-2 s the local engine takes to finish an utterance on a slow
+    machine (``client.session.DEFAULT_ANSWER_TIMEOUT`` explains the choice); raise it for a shared server
+    that queues its decoding."""
 
 
 class TranscriptionSection(Section):

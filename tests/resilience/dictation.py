@@ -48,6 +48,8 @@ class Dictated:
 
     messages: list[ServerMessage]
     statuses: list[ConnectionStatus] = field(default_factory=list)
+    before_flush: int = 0
+    """How many messages had been delivered when the flush was asked for."""
 
     @property
     def finals(self) -> list[TranscriptData]:
@@ -97,6 +99,7 @@ async def dictate(
                 running.append(asyncio.create_task(pending.pop(0)[1](session)))
             await asyncio.sleep(max(0.0, started + fed - loop.time()))
         if flush_before_end:
+            dictated.before_flush = len(dictated.messages)
             await session.flush()
         await session.end()
         await collector

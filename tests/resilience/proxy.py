@@ -1,14 +1,31 @@
 """A loopback TCP proxy the tests control, to fail the network between a client and a server on demand.
 
 It passes bytes through untouched (the WebSocket inside never notices it), and on request cuts every open
-connection with a reset, as a dropped Wi-Fi link or a restarted load balancer does, or stops accepting new
-connections for a while, as an unreachable host does.
+connection with a reset, as a dropped Wi-Fi link or a restarted load balancer does, stalls them (nothing
+passes either way, yet both TCP connections stay open, as behind a NAT that forgot its mapping or with a
+server that is stuck), or stops accepting new connections for a while, as an unreachable host does.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+
+
+class _Link:
+    """One forwarded connection: the client's end, the target's end, and whether bytes may pass."""
+
+    def __init__(self, client: asyncio.StreamWriter, upstream: asyncio.StreamWriter) -> None:
+        self.client = client
+        self.upstream = upstream
+        self.flowing = asyncio.Event()
+        self.flowing.set()
+
+    def abort(self) -> None:
+        """Resets both ends; a stalled link's pipes wake up to find them closed and end."""
+        self.client.transport.abort()
+        self.upstream.transport.abort()
+        self.flowing.set()
 
 
 class FaultProxy:
@@ -21,13 +38,15 @@ class FaultProxy:
         """Connections forwarded so far (ones whose target was reachable)."""
         self.cuts = 0
         """Connections cut by :meth:`cut` so far."""
+        self.stalls = 0
+        """Connections stalled by :meth:`stall` so far."""
         self._server: asyncio.Server | None = None
-        self._links: set[tuple[asyncio.StreamWriter, asyncio.StreamWriter]] = set()
+        self._links: set[_Link] = set()
         self._handlers: set[asyncio.Task[None]] = set()
 
     @property
     def live(self) -> int:
-        """Connections open right now."""
+        """Connections open right now (stalled ones included)."""
         return len(self._links)
 
     async def start(self) -> None:
@@ -44,20 +63,29 @@ class FaultProxy:
     def cut(self) -> int:
         """Resets every open connection at both ends; returns how many there were."""
         links = list(self._links)
-        for client, upstream in links:
-            client.transport.abort()
-            upstream.transport.abort()
+        for link in links:
+            link.abort()
         self._links.clear()
         self.cuts += len(links)
         return len(links)
 
+    def stall(self) -> int:
+        """Stops forwarding on every open connection, both ways, for good, and leaves it open; returns how many
+        it stalled. Bytes already on their way stay in the proxy; connections made later flow as usual."""
+        stalled = [link for link in self._links if link.flowing.is_set()]
+        for link in stalled:
+            link.flowing.clear()
+        self.stalls += len(stalled)
+        return len(stalled)
+
     async def stop(self) -> None:
+        """Closes everything. Once reset, a link's handler ends by itself: handlers are awaited, not cancelled,
+        since asyncio reports a cancelled connection handler as an error. One still connecting to the target
+        may add a link after a cut, hence a cut each time one ends."""
         self.refuse()
-        self.cut()
-        for handler in list(self._handlers):
-            handler.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await handler
+        while self._handlers:
+            self.cut()
+            await asyncio.wait(self._handlers, return_when=asyncio.FIRST_COMPLETED)
 
     async def __aenter__(self) -> FaultProxy:
         await self.start()
@@ -74,23 +102,32 @@ class FaultProxy:
             except OSError:
                 writer.transport.abort()  # the target is down: the client sees its connection fail
                 return
-            link = (writer, upstream)
+            link = _Link(writer, upstream)
             self._links.add(link)
             self.connections += 1
             try:
-                await asyncio.gather(_pipe(reader, upstream), _pipe(upstream_reader, writer))
+                await asyncio.gather(_pipe(reader, upstream, link.flowing),
+                                     _pipe(upstream_reader, writer, link.flowing))
             finally:
                 self._links.discard(link)
-                writer.transport.abort()
-                upstream.transport.abort()
+                link.abort()
         finally:
             self._handlers.discard(asyncio.current_task())  # type: ignore[arg-type]
 
 
-async def _pipe(source: asyncio.StreamReader, target: asyncio.StreamWriter) -> None:
-    """Copies one direction until end of stream, then closes the target gracefully (a WebSocket close)."""
+async def _pipe(source: asyncio.StreamReader, target: asyncio.StreamWriter, flowing: asyncio.Event) -> None:
+    """Copies one direction until end of stream, then closes the target gracefully (a WebSocket close).
+
+    While the link is stalled it neither reads nor writes: what either end sends piles up in the socket
+    buffers and never arrives, as on a link that silently stopped forwarding.
+    """
     with contextlib.suppress(ConnectionError, OSError):
-        while data := await source.read(1 << 16):
+        while True:
+            await flowing.wait()
+            data = await source.read(1 << 16)
+            if not data:
+                break
+            await flowing.wait()
             target.write(data)
             await target.drain()
         target.close()

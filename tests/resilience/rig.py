@@ -21,30 +21,36 @@ from .proxy import FaultProxy
 class Rig:
     """``server`` (restartable on its port) behind ``proxy``; ``backend`` reaches it through the proxy."""
 
-    def __init__(self, recognizer: Recognizer, server: LocalServer, proxy: FaultProxy, backend: Backend) -> None:
+    def __init__(self, recognizer: Recognizer, server: LocalServer, proxy: FaultProxy, backend: Backend,
+                 delta_usage_seconds: float) -> None:
         self.recognizer = recognizer
         self.server = server
         self.proxy = proxy
         self.backend = backend
+        self.delta_usage_seconds = delta_usage_seconds
 
     async def restart_server(self, down_for: float) -> None:
         """Stops the server (its sessions close), and starts a new one on the same port ``down_for`` later."""
         await self.server.stop()
         await asyncio.sleep(down_for)
-        self.server = LocalServer(self.recognizer, port=self.server.port)
+        self.server = LocalServer(self.recognizer, port=self.server.port, delta_usage_seconds=self.delta_usage_seconds)
         await self.server.start()
 
 
 @contextlib.asynccontextmanager
-async def rig(recognizer: Recognizer) -> AsyncIterator[Rig]:
-    server = LocalServer(recognizer)
+async def rig(
+    recognizer: Recognizer, config: DaemonConfig | None = None, delta_usage_seconds: float = 30.0,
+) -> AsyncIterator[Rig]:
+    """``config`` sets up the backend as the daemon would (its ``backend`` section counts); the server sends a
+    ``delta_usage`` every ``delta_usage_seconds`` of audio it hears."""
+    server = LocalServer(recognizer, delta_usage_seconds=delta_usage_seconds)
     await server.start()
     current: Rig | None = None
     try:
         async with FaultProxy(server.port) as proxy:
             url = f"ws://127.0.0.1:{proxy.port}{TRANSCRIBE_PATH}"
-            async with open_backend(DaemonConfig(), url=url) as backend:
-                current = Rig(recognizer, server, proxy, backend)
+            async with open_backend(config or DaemonConfig(), url=url) as backend:
+                current = Rig(recognizer, server, proxy, backend, delta_usage_seconds)
                 yield current
     finally:
         await (current.server if current is not None else server).stop()
