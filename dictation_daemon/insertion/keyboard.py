@@ -79,11 +79,7 @@ class KeystrokeTyper:
 
     def apply(self, edit: Edit) -> InsertionReport:
         """Takes back ``edit.delete`` characters, then types ``edit.insert``."""
-        bad = sorted({repr(char) for char in edit.insert if char != "\n" and not char.isprintable()})
-        if bad:
-            raise ValueError(f"cannot type control characters {', '.join(bad)}")
-        if edit.delete < 0:
-            raise ValueError("cannot delete a negative number of characters")
+        edit.require_typeable()
         keysyms = [RETURN if char == "\n" else char_keysym(char) for char in edit.insert]
         window, waited = self._prepare()
         try:

@@ -130,6 +130,16 @@ class Edit:
     def is_empty(self) -> bool:
         return self.delete == 0 and not self.insert
 
+    def require_typeable(self) -> None:
+        """Raises ``ValueError`` for what no keyboard can type: control characters other than ``\n`` (which
+        is Return) and a negative count of backspaces. Every typing backend checks this before a key goes out,
+        so a bad edit changes nothing in the field."""
+        bad = sorted({repr(char) for char in self.insert if char != "\n" and not char.isprintable()})
+        if bad:
+            raise ValueError(f"cannot type control characters {', '.join(bad)}")
+        if self.delete < 0:
+            raise ValueError("cannot delete a negative number of characters")
+
 
 def minimal_edit(old: str, new: str) -> Edit:
     """The edit that turns ``old`` (just before the cursor) into ``new``: keeps the common prefix."""

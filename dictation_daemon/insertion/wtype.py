@@ -87,11 +87,7 @@ class WtypeTyper:
 
     def apply(self, edit: Edit) -> InsertionReport:
         """Takes back ``edit.delete`` characters, then types ``edit.insert`` (``\\n`` is Return)."""
-        bad = sorted({repr(char) for char in edit.insert if char != "\n" and not char.isprintable()})
-        if bad:
-            raise ValueError(f"cannot type control characters {', '.join(bad)}")
-        if edit.delete < 0:
-            raise ValueError("cannot delete a negative number of characters")
+        edit.require_typeable()
         window = self.focused_window()
         self._run(["-k", "BackSpace"] * edit.delete + (["-"] if edit.insert else []), edit.insert)
         log.debug("typed %d characters after %d backspaces through wtype", len(edit.insert), edit.delete)

@@ -7,13 +7,10 @@ section each sentence lands in, which the commands and the target decide, is com
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 import pytest
@@ -22,6 +19,7 @@ from dictation_client import Client, Notification
 from dictation_client.ehr import Transcript, initialize_params
 from dictation_demo_editor.sections import TEMPLATES
 from tests.e2e.conftest import spoken, words
+from tests.rig.pipe_child import PipeChild, until_quiet
 from tests.rig.textfield import TextFieldWindow
 
 pytestmark = [pytest.mark.desktop, pytest.mark.engine]
@@ -30,59 +28,32 @@ EDITOR = Path(sys.executable).parent / "dictation-demo-editor"
 NO_KEYSTROKES = {"plugins": {"enabled": []}}
 
 
-class DemoEditor:
+class DemoEditor(PipeChild):
     """``dictation-demo-editor --automation`` on the test screen, driven over its stdin and stdout."""
 
+    description = "the editor"
+
     def __init__(self, display: str, socket: Path) -> None:
+        super().__init__()
         self._arguments = [str(EDITOR), "--automation", "--socket", str(socket)]
         self._env = {**os.environ, "DISPLAY": display}
-        self._process: subprocess.Popen[str] | None = None
 
     def __enter__(self) -> DemoEditor:
-        self._process = subprocess.Popen(self._arguments, env=self._env, stdin=subprocess.PIPE,
-                                         stdout=subprocess.PIPE, text=True, bufsize=1)
+        self.start(self._arguments, self._env)
         return self
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
-        assert self._process is not None and self._process.stdin is not None
-        self._process.stdin.close()
-        try:
-            self._process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait()
 
     def enter(self, section: str) -> None:
         """Puts the cursor into ``section`` and waits until the editor holds the target for it."""
-        self._ask({"do": "focus", "section": section})
+        self.ask({"do": "focus", "section": section})
         deadline = time.monotonic() + 10
-        while (status := self._ask({"do": "status"}))["claimed"] != section:
+        while (status := self.ask({"do": "status"}))["claimed"] != section:
             if time.monotonic() > deadline:
                 raise AssertionError(f"the editor did not claim {section}: {status}")
             time.sleep(0.05)
 
     def sections(self, quiet_seconds: float = 1.0) -> dict[str, str]:
         """Every section's text, once none has changed for ``quiet_seconds`` (edits arrive asynchronously)."""
-        content = self._ask({"do": "read"})
-        quiet_since = time.monotonic()
-        deadline = quiet_since + 20
-        while time.monotonic() - quiet_since < quiet_seconds and time.monotonic() < deadline:
-            time.sleep(0.05)
-            latest = self._ask({"do": "read"})
-            if latest != content:
-                content, quiet_since = latest, time.monotonic()
-        return content
-
-    def _ask(self, request: dict[str, Any]) -> Any:
-        process = self._process
-        assert process is not None and process.stdin is not None and process.stdout is not None
-        process.stdin.write(json.dumps(request) + "\n")
-        process.stdin.flush()
-        line = process.stdout.readline()
-        if not line:
-            raise AssertionError(f"the editor exited (code {process.poll()})")
-        return json.loads(line)["answer"]
+        return until_quiet(lambda: self.ask({"do": "read"}), quiet_seconds)
 
 
 def until_idle(subscription: Any) -> list[Notification]:

@@ -6,18 +6,18 @@ DISPLAY): :class:`TextFieldWindow` starts it, moves keyboard focus between its t
 line-based JSON pipe. Every key press is recorded with its modifier state before Tk's own bindings run,
 so a test can tell a typed letter from a Ctrl+letter shortcut.
 
-Run as a script, this file is the child: ``python textfield.py CLASS [PASTE_SEQUENCE]``.
+Run as a module, this file is the child: ``python -m tests.rig.textfield CLASS [PASTE_SEQUENCE]``.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import time
-from types import TracebackType
 from typing import Any, Literal
+
+from tests.rig.pipe_child import PipeChild, until_quiet
 
 Field = Literal["text", "entry"]
 
@@ -25,7 +25,7 @@ Field = Literal["text", "entry"]
 CONTROL_MASK = 0x4
 
 
-class TextFieldWindow:
+class TextFieldWindow(PipeChild):
     """A Tk window with a ``Text`` and an ``Entry`` on ``display``, used as a context manager.
 
     ``window_class`` becomes the window's WM_CLASS (what per-application rules look at); Tk sets the
@@ -35,51 +35,40 @@ class TextFieldWindow:
     """
 
     def __init__(self, display: str, *, window_class: str = "dictationfield", paste_sequence: str | None = None):
+        super().__init__()
         self.display = display
         self.window_class = window_class
         self._arguments = [window_class] + ([paste_sequence] if paste_sequence else [])
-        self._process: subprocess.Popen[str] | None = None
+
+    description = "the text field window"
 
     def __enter__(self) -> TextFieldWindow:
-        self._process = subprocess.Popen(
-            [sys.executable, __file__, *self._arguments],
-            env={**os.environ, "DISPLAY": self.display},
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
-        )
-        self._ask({"do": "ready"})
+        self.start([sys.executable, "-m", __name__, *self._arguments], {**os.environ, "DISPLAY": self.display})
+        self.ask({"do": "ready"})
         self.focus("text")
         return self
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
-        process = self._require_process()
-        process.stdin.close()  # type: ignore[union-attr]
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
     @property
     def window_id(self) -> int:
         """The X id of the top-level window (the one carrying WM_CLASS)."""
-        return int(self._ask({"do": "window_id"}))
+        return int(self.ask({"do": "window_id"}))
 
     def focus(self, field: Field = "text") -> None:
         """Gives keyboard focus to one field and returns once X reports the focus moved there."""
-        self._ask({"do": "focus", "field": field})
+        self.ask({"do": "focus", "field": field})
         deadline = time.monotonic() + 5
-        while self._ask({"do": "focused"}) != field:
+        while self.ask({"do": "focused"}) != field:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"the {field} field did not get keyboard focus")
             time.sleep(0.02)
 
     def read(self, field: Field = "text") -> str:
         """The field's whole content (a ``Text`` without the newline Tk always keeps at its end)."""
-        return str(self._ask({"do": "read", "field": field}))
+        return str(self.ask({"do": "read", "field": field}))
 
     def set(self, content: str, field: Field = "text") -> None:
         """Replaces a field's content and puts the cursor at its end."""
-        self._ask({"do": "set", "field": field, "content": content})
+        self.ask({"do": "set", "field": field, "content": content})
 
     def key_presses(self) -> list[tuple[str, int, bool]]:
         """Every key press the fields received so far, as ``(keysym, state, synthetic)``.
@@ -87,7 +76,7 @@ class TextFieldWindow:
         ``synthetic`` is X's send_event flag: set on events sent with XSendEvent, which many applications
         ignore, clear on real key presses (from a keyboard or XTEST).
         """
-        return [(keysym, state, synthetic) for keysym, state, synthetic in self._ask({"do": "keys"})]
+        return [(keysym, state, synthetic) for keysym, state, synthetic in self.ask({"do": "keys"})]
 
     def settle(self, seconds: float = 0.3, *, field: Field = "text", changed_from: str | None = None) -> str:
         """Waits until the field's content has stopped changing for ``seconds`` and returns it.
@@ -102,31 +91,7 @@ class TextFieldWindow:
         while content == changed_from and time.monotonic() < change_deadline:
             time.sleep(0.05)
             content = self.read(field)
-        quiet_since = time.monotonic()
-        deadline = quiet_since + 10
-        while time.monotonic() - quiet_since < seconds:
-            time.sleep(0.05)
-            latest = self.read(field)
-            if latest != content:
-                content, quiet_since = latest, time.monotonic()
-            if time.monotonic() > deadline:
-                break
-        return content
-
-    def _require_process(self) -> subprocess.Popen[str]:
-        if self._process is None:
-            raise RuntimeError("TextFieldWindow is used outside its `with` block")
-        return self._process
-
-    def _ask(self, request: dict[str, Any]) -> Any:
-        process = self._require_process()
-        assert process.stdin is not None and process.stdout is not None
-        process.stdin.write(json.dumps(request) + "\n")
-        process.stdin.flush()
-        line = process.stdout.readline()
-        if not line:
-            raise RuntimeError(f"the text field window exited (code {process.poll()})")
-        return json.loads(line)["answer"]
+        return until_quiet(lambda: self.read(field), seconds, limit=10)
 
 
 def _serve(window_class: str, paste_sequence: str | None) -> None:

@@ -13,8 +13,8 @@ in: a ``wtype`` that sleeps without typing anything.
 
 The text field runs in a child process under the system Python (Debian's ``python3-gi`` and
 ``gir1.2-gtk-3.0``; the project's virtualenv has no GObject bindings) and answers requests over a
-line-based JSON pipe, like :mod:`tests.rig.textfield`. Run as a script, this file is that child:
-``python3 wayland.py APP_ID``.
+line-based JSON pipe, like :mod:`tests.rig.textfield`. Run as a module, this file is that child:
+``python3 -m tests.rig.wayland APP_ID``.
 """
 
 from __future__ import annotations
@@ -30,8 +30,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 from typing import Any
+
+from tests.rig.pipe_child import PipeChild, until_quiet
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 DEBS = {"sway": "sway", "swaymsg": "sway", "wtype": "wtype", "wl-copy": "wl-clipboard", "wl-paste": "wl-clipboard"}
@@ -151,7 +152,7 @@ def _socket(runtime: Path, pattern: str) -> Path | None:
     return found[0] if found else None
 
 
-class WaylandTextField:
+class WaylandTextField(PipeChild):
     """A GTK 3 window with one multi-line text view, in ``session``, used as a context manager.
 
     ``app_id`` is what sway (and per-application rules) know the window by. Entering the block waits
@@ -159,46 +160,30 @@ class WaylandTextField:
     """
 
     def __init__(self, session: WaylandSession, *, app_id: str = "dictationfield"):
+        super().__init__()
         self.session = session
         self.app_id = app_id
-        self._process: subprocess.Popen[str] | None = None
+
+    description = "the Wayland text field"
 
     def __enter__(self) -> WaylandTextField:
-        env = {**self.session.env, "GDK_BACKEND": "wayland", "NO_AT_BRIDGE": "1"}
-        self._process = subprocess.Popen([SYSTEM_PYTHON, __file__, self.app_id], env=env, stdin=subprocess.PIPE,
-                                         stdout=subprocess.PIPE, text=True, bufsize=1)
-        self._ask({"do": "ready"})
-        poll(lambda: self.session.focused_app_id() == self.app_id and self._ask({"do": "focused"}),
+        self.start([SYSTEM_PYTHON, "-m", __name__, self.app_id],
+                   {**self.session.env, "GDK_BACKEND": "wayland", "NO_AT_BRIDGE": "1"})
+        self.ask({"do": "ready"})
+        poll(lambda: self.session.focused_app_id() == self.app_id and self.ask({"do": "focused"}),
              f"the {self.app_id} window to get keyboard focus")
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
-        process = self._require_process()
-        process.stdin.close()  # type: ignore[union-attr]
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
     def read(self) -> str:
-        return str(self._ask({"do": "read"}))
+        return str(self.ask({"do": "read"}))
 
     def set(self, content: str) -> None:
         """Replaces the content and puts the cursor at its end."""
-        self._ask({"do": "set", "content": content})
+        self.ask({"do": "set", "content": content})
 
     def settle(self, seconds: float = 0.4) -> str:
         """Waits until the content has stopped changing for ``seconds`` and returns it."""
-        content = self.read()
-        quiet_since = time.monotonic()
-        deadline = quiet_since + 20
-        while time.monotonic() - quiet_since < seconds and time.monotonic() < deadline:
-            time.sleep(0.05)
-            latest = self.read()
-            if latest != content:
-                content, quiet_since = latest, time.monotonic()
-        return content
+        return until_quiet(self.read, seconds)
 
     def wait_for(self, expected: str, timeout: float = 20) -> str:
         """Waits until the content equals ``expected`` (or the timeout) and returns what it holds then."""
@@ -206,21 +191,6 @@ class WaylandTextField:
         while (content := self.read()) != expected and time.monotonic() < deadline:
             time.sleep(0.05)
         return content
-
-    def _require_process(self) -> subprocess.Popen[str]:
-        if self._process is None:
-            raise RuntimeError("WaylandTextField is used outside its `with` block")
-        return self._process
-
-    def _ask(self, request: dict[str, Any]) -> Any:
-        process = self._require_process()
-        assert process.stdin is not None and process.stdout is not None
-        process.stdin.write(json.dumps(request) + "\n")
-        process.stdin.flush()
-        line = process.stdout.readline()
-        if not line:
-            raise RuntimeError(f"the Wayland text field exited (code {process.poll()})")
-        return json.loads(line)["answer"]
 
 
 def _serve(app_id: str) -> None:
