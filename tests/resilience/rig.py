@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Coroutine
+from typing import Any
 
 import pytest
 
 from dictation_daemon.client.backend import Backend, open_backend
+from dictation_daemon.client.connection_status import ConnectionState
 from dictation_daemon.config import DaemonConfig
 from dictation_daemon.protocol.messages import Transcript
 from dictation_daemon.server.app import TRANSCRIBE_PATH, LocalServer
@@ -73,3 +75,19 @@ def assert_same_words(dictated: Dictated, reference: Dictated, time_tolerance: f
             assert message.data.end > delivered_until, f"stale or repeated result: {message.data}"
             if message.data.is_final:
                 delivered_until = message.data.end
+
+
+TIMEOUT = 90
+"""However slow the machine, a fault test that has not ended by then has hung."""
+
+
+def run(test: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    asyncio.run(asyncio.wait_for(test(), TIMEOUT))
+
+
+def assert_clean_reference(clean: Dictated) -> None:
+    """The fault-free run of the tone script: its three phrases and its command, with no reconnection."""
+    assert [final.raw_transcript_text for final in clean.finals] == [
+        "patient is stable", "plan as discussed", "patient is stable"]
+    assert clean.commands == [("next_section", None)]
+    assert clean.states(ConnectionState.RECONNECTING) == []

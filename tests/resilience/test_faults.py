@@ -22,13 +22,9 @@ from tests.server.tones import SCRIPT
 
 from .dictation import CONFIG, LONG_UTTERANCE, SPEECH, Dictated, dictate, streaming
 from .faults import FailingOnceRecognizer
-from .rig import Rig, assert_same_words, rig
-
-TIMEOUT = 90
+from .rig import Rig, assert_clean_reference, assert_same_words, rig, run
 
 
-def run(test) -> None:
-    asyncio.run(asyncio.wait_for(test(), TIMEOUT))
 
 
 @pytest.fixture(scope="module")
@@ -43,10 +39,7 @@ def reference() -> Dictated:
 
     run(test)
     clean = result[0]
-    assert [final.raw_transcript_text for final in clean.finals] == [
-        "patient is stable", "plan as discussed", "patient is stable"]
-    assert clean.commands == [("next_section", None)]
-    assert clean.states(ConnectionState.RECONNECTING) == []
+    assert_clean_reference(clean)
     return clean
 
 

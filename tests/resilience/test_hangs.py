@@ -10,7 +10,6 @@ running the tests may be busy.
 
 from __future__ import annotations
 
-import asyncio
 
 import pytest
 
@@ -26,18 +25,14 @@ from tests.server.tones import SCRIPT
 
 from .dictation import BYTES_PER_SECOND, CONFIG, LONG_UTTERANCE, SPEECH, Dictated, dictate, streaming
 from .faults import FlushHookRecognizer, SlowRecognizer
-from .rig import Rig, assert_same_words, rig
+from .rig import TIMEOUT, Rig, assert_clean_reference, assert_same_words, rig, run
 
-TIMEOUT = 90
 ANSWER_TIMEOUT = 2.0
 HANG_CONFIG = DaemonConfig(backend=BackendSection(answer_timeout_seconds=ANSWER_TIMEOUT))
 RELEASED_AT_THE_LAST_WORD = SPEECH[: int(6.3 * BYTES_PER_SECOND)]
 """The dictation up to the end of its last phrase: that phrase's final text is the answer to the flush."""
 STOPPED_ANSWERING = "the server stopped answering"
 
-
-def run(test) -> None:
-    asyncio.run(asyncio.wait_for(test(), TIMEOUT))
 
 
 @pytest.fixture(scope="module")
@@ -52,10 +47,7 @@ def reference() -> Dictated:
 
     run(test)
     clean = result[0]
-    assert [final.raw_transcript_text for final in clean.finals] == [
-        "patient is stable", "plan as discussed", "patient is stable"]
-    assert clean.commands == [("next_section", None)]
-    assert clean.states(ConnectionState.RECONNECTING) == []
+    assert_clean_reference(clean)
     last_final = max(i for i, m in enumerate(clean.messages) if isinstance(m, Transcript) and m.data.is_final)
     assert last_final >= clean.before_flush  # the last phrase is the flush's answer
     return clean
