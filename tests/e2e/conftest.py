@@ -47,6 +47,15 @@ class RunningDaemon:
         self.socket = socket
         self.log = log
 
+    def stop(self) -> None:
+        """SIGTERM, as systemd stops it; killed if it has not exited 20 s later."""
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
     def call(self, method: str) -> Any:
         with RpcClient(self.socket) as client:
             return client.call(method)
@@ -116,12 +125,7 @@ def start_daemon(x_display: str, microphone: VirtualMicrophone, tmp_path: Path) 
 
     yield start
     for daemon in started:
-        daemon.process.terminate()
-        try:
-            daemon.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            daemon.process.kill()
-            daemon.process.wait()
+        daemon.stop()
 
 
 def words(text: str) -> list[str]:

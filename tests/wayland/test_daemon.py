@@ -47,12 +47,7 @@ def daemon(bound_session: WaylandSession, microphone: VirtualMicrophone, socket_
     env = {**microphone.env, **bound_session.env}
     running = launch(config_file, env, socket_path, tmp_path / "daemon.log", "--verbose")
     yield running
-    running.process.terminate()
-    try:
-        running.process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        running.process.kill()
-        running.process.wait()
+    running.stop()
 
 
 def hold_key_and_speak(session: WaylandSession, daemon: RunningDaemon, microphone: VirtualMicrophone,
