@@ -1,4 +1,6 @@
-"""Runs every benchmark and writes ``BENCHMARKS.md``: ``python -m benchmarks [--trials N]``."""
+"""Runs the embedded engine's accuracy and latency benchmarks and writes their section of ``BENCHMARKS.md``:
+``python -m benchmarks [--trials N]``. The daemon's own benchmarks run one by one, each writing its section:
+``python -m benchmarks.desktop``, ``.rpc_latency``, ``.soak``, ``.hang``."""
 
 from __future__ import annotations
 
