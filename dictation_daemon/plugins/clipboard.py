@@ -11,25 +11,20 @@ not shown in this mode: replacing it would mean a paste per interim.
 
 from __future__ import annotations
 
-import logging
-import os
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from ..config.model import ClipboardPluginSection
-from ..controller.events import TranscriptEvent
-from ..insertion.backend import Kind, choose_backend
+from ..insertion.backend import Kind
 from ..insertion.chords import Chord
 from ..insertion.outcome import InsertionReport
 from ..insertion.rules import Edit
 from ..insertion.window import WindowInfo
-from .base import Plugin, PluginContext, PluginUnavailable
-from .field import FocusedField, Writer
+from .field import Writer
+from .inserting import InsertingPlugin
 
 if TYPE_CHECKING:
     from ..insertion.clipboard import Clipboard
-
-logger = logging.getLogger(__name__)
 
 
 class ClipboardWriter:
@@ -72,45 +67,13 @@ class ClipboardWriter:
         self._typer.close()
 
 
-class ClipboardPlugin(Plugin):
+class ClipboardPlugin(InsertingPlugin):
     """Pastes dictation through the clipboard."""
 
     name = "clipboard"
+    verb = "paste"
+    needs_clipboard = True
 
-    def __init__(self, context: PluginContext) -> None:
-        self._context = context
-        self._field: FocusedField | None = None
-
-    @classmethod
-    def create(cls, context: PluginContext, options: Mapping[str, Any]) -> ClipboardPlugin:
-        return cls(context)
-
-    async def start(self) -> None:
-        plugins = self._context.config.plugins
-        choice = choose_backend(plugins.insertion_backend, os.environ, clipboard=True)
-        if choice.kind is None:
-            raise PluginUnavailable(f"cannot paste: {choice.note}")
-        kind = choice.kind
-        field = FocusedField(lambda: ClipboardWriter(plugins.clipboard, kind))
-        try:
-            await field.open()
-        except Exception as error:  # whatever the X libraries, pyperclip or wl-clipboard raise names the reason
-            await field.close()
-            raise PluginUnavailable(f"cannot paste into this session ({choice.note}): {error}") from error
-        logger.info("pasting through %s", choice.note)
-        self._field = self._context.inserter = field
-
-    async def stop(self) -> None:
-        if self._field is not None:
-            await self._field.close()
-
-    async def on_transcript(self, event: TranscriptEvent) -> bool:
-        if self._field is not None and event.is_final:
-            await self._field.segment(event)
-        return False
-
-    async def on_paste(self, text: str) -> bool:
-        if self._field is None:
-            return False
-        await self._field.insert(text)
-        return True
+    def writer_factory(self, kind: Kind) -> Callable[[], Writer]:
+        section = self._context.config.plugins.clipboard
+        return lambda: ClipboardWriter(section, kind)

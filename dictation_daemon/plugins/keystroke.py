@@ -8,62 +8,29 @@ still see them.
 
 from __future__ import annotations
 
-import logging
-import os
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable
 
-from ..controller.events import TranscriptEvent
-from ..insertion.backend import Kind, choose_backend
-from .base import Plugin, PluginContext, PluginUnavailable
-from .field import FocusedField, Writer
-
-logger = logging.getLogger(__name__)
+from ..insertion.backend import Kind
+from .base import PluginContext
+from .field import Writer
+from .inserting import InsertingPlugin
 
 
-class KeystrokePlugin(Plugin):
+class KeystrokePlugin(InsertingPlugin):
     """Types dictation as key presses."""
 
     name = "keystroke"
+    verb = "type"
 
     def __init__(self, context: PluginContext) -> None:
-        self._context = context
+        super().__init__(context)
         self._interim = context.config.plugins.keystroke.interim
-        self._preference = context.config.plugins.insertion_backend
-        self._field: FocusedField | None = None
 
-    @classmethod
-    def create(cls, context: PluginContext, options: Mapping[str, Any]) -> KeystrokePlugin:
-        return cls(context)
+    def shows_interims(self) -> bool:
+        return self._interim
 
-    async def start(self) -> None:
-        choice = choose_backend(self._preference, os.environ)
-        if choice.kind is None:
-            raise PluginUnavailable(f"cannot type: {choice.note}")
-        kind = choice.kind
-        field = FocusedField(lambda: _make_typer(kind))
-        try:
-            await field.open()
-        except Exception as error:  # whatever the X libraries or wtype raise names the reason
-            await field.close()
-            raise PluginUnavailable(f"cannot type into this session ({choice.note}): {error}") from error
-        logger.info("typing through %s", choice.note)
-        self._field = self._context.inserter = field
-
-    async def stop(self) -> None:
-        if self._field is not None:
-            await self._field.close()
-
-    async def on_transcript(self, event: TranscriptEvent) -> bool:
-        if self._field is not None and (event.is_final or self._interim):
-            await self._field.segment(event)
-        return False
-
-    async def on_paste(self, text: str) -> bool:
-        if self._field is None:
-            return False
-        await self._field.insert(text)
-        return True
+    def writer_factory(self, kind: Kind) -> Callable[[], Writer]:
+        return lambda: _make_typer(kind)
 
 
 def _make_typer(kind: Kind) -> Writer:
