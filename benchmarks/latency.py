@@ -1,8 +1,8 @@
 """How long a push-to-talk release waits: ``flush`` to ``flushed`` through the real local server.
 
-A dictation of about 5 s is streamed at real-time pace in 250 ms chunks, followed by 0.3 s of silence
-(the tail a client records after the key is released), then the client flushes and waits for
-``flushed``. Two server processes run side by side and the trials alternate between them, so both meet
+A dictation of 5 s is streamed at real-time pace in 250 ms chunks: speech, then 0.3 s of silence (the
+tail a client records after the key is released), with silence before the speech to make up the 5 s (the
+moment between the key press and the first word). Then the client flushes and waits for ``flushed``. Two server processes run side by side and the trials alternate between them, so both meet
 the same machine load:
 
 * ``streaming``: the engine as shipped, which decodes each span when a 0.5 s pause closes it, and the
@@ -10,7 +10,7 @@ the same machine load:
 * ``naive``: the same engine with a segmenter that never closes a span at a pause and no decoding
   ahead, so the whole dictation is decoded after the release, as a batch recognizer would.
 
-Two dictations are timed: ``phrased`` (three phrases with the short pauses of natural dictation) and
+Two dictations are timed: ``phrased`` (two phrases with the short pause of natural dictation) and
 ``continuous`` (one sentence without a pause, where streaming has nothing to decode early).
 The servers' peak RSS is read when they stop.
 """
@@ -36,21 +36,30 @@ CHUNK_SECONDS = 0.25
 TAIL_SECONDS = 0.3
 NAIVE_PAUSE_SECONDS = 3600.0
 
-PHRASED = ("heart rate seventy two period", "lungs are clear period", "no acute distress period")
+DICTATION_SECONDS = 5.0
+PHRASED = ("heart rate seventy two period", "lungs are clear period")
 PHRASE_GAP_SECONDS = 0.6
-CONTINUOUS = "the patient reports intermittent chest pain radiating to the left arm for three days"
+CONTINUOUS = "patient reports intermittent chest pain radiating to the left arm"
 
 
 def dictations() -> dict[str, np.ndarray]:
-    """The two timed recordings, each ending with the release tail."""
+    """The two timed recordings of :data:`DICTATION_SECONDS`, each ending with the release tail."""
     phrased: list[np.ndarray | float] = []
     for phrase in PHRASED:
         phrased.extend([speech(phrase), PHRASE_GAP_SECONDS])
     phrased[-1] = TAIL_SECONDS
     return {
-        "phrased": with_pauses(phrased),
-        "continuous": with_pauses([speech(CONTINUOUS), TAIL_SECONDS]),
+        "phrased": _padded_to_length(with_pauses(phrased)),
+        "continuous": _padded_to_length(with_pauses([speech(CONTINUOUS), TAIL_SECONDS])),
     }
+
+
+def _padded_to_length(samples: np.ndarray) -> np.ndarray:
+    """The recording with silence before it, so that it lasts exactly :data:`DICTATION_SECONDS`."""
+    missing = round(DICTATION_SECONDS * SAMPLE_RATE) - len(samples)
+    if missing < 0:
+        raise ValueError(f"the dictation is {len(samples) / SAMPLE_RATE:.2f} s, longer than {DICTATION_SECONDS:g} s")
+    return with_pauses([missing / SAMPLE_RATE, samples])
 
 
 @dataclass
