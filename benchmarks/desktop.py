@@ -27,23 +27,20 @@ import datetime
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import wave
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import yaml
 import Xlib.display
 from Xlib import XK, X
 from Xlib.ext import xtest
 
-from dictation_daemon.rpc.client import DaemonNotRunning, RpcClient
+from tests.rig.daemon import TALK, RunningDaemon, launch, write_wav
 from tests.rig.display import virtual_display
 from tests.rig.pulse import VirtualMicrophone, virtual_microphone
 from tests.rig.textfield import TextFieldWindow
@@ -52,8 +49,6 @@ from .latency import ServerProcess, summary
 from .report import REPORT, cpu_model, replace_section
 from .speech import SAMPLE_RATE, speech, with_pauses
 
-DAEMON = Path(sys.executable).parent / "dictation-daemon"
-TALK = "ctrl+alt+d"
 UTTERANCE = "the patient reports chest pain radiating to the left arm period"
 UTTERANCE_SECONDS = 5.0
 EXPECTED_WORDS = "the patient reports chest pain radiating to the left arm".split()
@@ -77,52 +72,12 @@ class DesktopResult:
     idle_rss_mib: list[float]
 
 
-class Daemon:
+def start_daemon(folder: Path, settings: dict[str, Any], env: dict[str, str]) -> RunningDaemon:
     """``dictation-daemon run`` on the benchmark's screen and microphone, with a private socket and log."""
-
-    def __init__(self, folder: Path, settings: dict[str, Any], env: dict[str, str]) -> None:
-        self.socket = folder / "rpc.sock"
-        config = folder / "config.yaml"
-        config.write_text(yaml.safe_dump({**settings, "hotkeys": {"talk": TALK},
-                                          "rpc": {"socket_path": str(self.socket)}}))
-        self.log = folder / "daemon.log"
-        with self.log.open("wb") as log:
-            self.process = subprocess.Popen([str(DAEMON), "run", "--config", str(config)], env=env,
-                                            stdout=subprocess.DEVNULL, stderr=log)
-        self.wait_for(lambda status: status["session"]["ready"] and status["state"] == "idle", "ready", 120)
-
-    def status(self) -> dict[str, Any]:
-        with RpcClient(self.socket) as client:
-            return client.call("status")  # type: ignore[no-any-return]
-
-    def wait_for(self, predicate: Any, what: str, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while True:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the daemon exited ({self.process.returncode}):\n{self.log.read_text()}")
-            with contextlib.suppress(DaemonNotRunning, ConnectionError):
-                if predicate(self.status()):
-                    return
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"the daemon did not become {what}:\n{self.log.read_text()}")
-            time.sleep(0.05)
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-
-
-def _write_wav(samples: np.ndarray, path: Path) -> Path:
-    with wave.open(str(path), "wb") as wav:
-        wav.setnchannels(1)
-        wav.setsampwidth(2)
-        wav.setframerate(SAMPLE_RATE)
-        wav.writeframes((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
-    return path
+    socket = folder / "rpc.sock"
+    config = folder / "config.yaml"
+    config.write_text(yaml.safe_dump({**settings, "hotkeys": {"talk": TALK}, "rpc": {"socket_path": str(socket)}}))
+    return launch(config, env, socket, folder / "daemon.log", ready_timeout=120)
 
 
 def utterance_file(folder: Path) -> tuple[Path, float, float]:
@@ -132,7 +87,7 @@ def utterance_file(folder: Path) -> tuple[Path, float, float]:
     lead = 0.2
     padding = max(0.3, UTTERANCE_SECONDS - lead - len(voice) / SAMPLE_RATE)
     samples = with_pauses([lead, voice, padding])
-    return _write_wav(samples, folder / "utterance.wav"), len(samples) / SAMPLE_RATE, padding
+    return write_wav(samples, folder / "utterance.wav"), len(samples) / SAMPLE_RATE, padding
 
 
 def _words(text: str) -> list[str]:
@@ -189,7 +144,7 @@ def _until_final(window: TextFieldWindow, timeout: float = 30) -> tuple[str, flo
     return content, first_at, seen_at
 
 
-def release_to_text(daemon: Daemon, keys: Combo, microphone: VirtualMicrophone, window: TextFieldWindow,
+def release_to_text(daemon: RunningDaemon, keys: Combo, microphone: VirtualMicrophone, window: TextFieldWindow,
                     wav: Path, repetitions: int) -> tuple[list[float], list[float], int]:
     """Dictates ``wav`` ``repetitions`` times into an emptied field; returns the waits for the first and for
     the last character, and how many texts had the expected words."""
@@ -342,7 +297,7 @@ class _ClientFrames:
             self._buffer, self._skip = self._buffer[header:], length
 
 
-def press_to_first_frame(daemon: Daemon, keys: Combo, stamps: FrameStamps, repetitions: int) -> list[float]:
+def press_to_first_frame(daemon: RunningDaemon, keys: Combo, stamps: FrameStamps, repetitions: int) -> list[float]:
     """Presses the combo ``repetitions`` times; returns the waits for the first audio frame at the server."""
     waits: list[float] = []
     for _ in range(repetitions):
@@ -368,7 +323,7 @@ def measure(repetitions: int, idle_seconds: float) -> DesktopResult:
         stack.callback(keys.close)
 
         (folder / "local").mkdir()
-        local = Daemon(folder / "local", {"backend": {"kind": "local"}}, env)
+        local = start_daemon(folder / "local", {"backend": {"kind": "local"}}, env)
         try:
             time.sleep(5)  # start-up work (model warm-up, first connections) is over
             cpu, rss = idle_cost(local.process.pid, idle_seconds)
@@ -384,8 +339,8 @@ def measure(repetitions: int, idle_seconds: float) -> DesktopResult:
         stamps = stack.enter_context(FrameStamps(port))
         path = server.url.split("//", 1)[1].split("/", 1)[1]
         (folder / "relayed").mkdir()
-        relayed = Daemon(folder / "relayed",
-                         {"backend": {"kind": "url", "url": f"ws://127.0.0.1:{stamps.port}/{path}"}}, env)
+        relayed = start_daemon(folder / "relayed",
+                               {"backend": {"kind": "url", "url": f"ws://127.0.0.1:{stamps.port}/{path}"}}, env)
         try:
             first_frames = press_to_first_frame(relayed, keys, stamps, repetitions)
         finally:

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from tests.corti.corti_token_endpoint import CLIENT_ID, SECRET, TokenServer
-from tests.e2e.conftest import write_wav
+from tests.rig.daemon import write_wav
 
 pytestmark = [pytest.mark.desktop, pytest.mark.engine]
 

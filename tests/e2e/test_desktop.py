@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import TALK, spoken, words
+from tests.e2e.conftest import spoken, words
+from tests.rig.daemon import TALK
 from tests.rig.textfield import CONTROL_MASK, TextFieldWindow
 
 pytestmark = [pytest.mark.desktop, pytest.mark.engine]

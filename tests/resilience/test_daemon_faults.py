@@ -19,7 +19,8 @@ import pytest
 
 from dictation_daemon.rpc.client import RpcClient
 from dictation_daemon.server.scripted import ScriptedRecognizer
-from tests.e2e.conftest import RunningDaemon, start_daemon  # noqa: F401  (the fixture)
+from tests.e2e.conftest import start_daemon  # noqa: F401  (the fixture)
+from tests.rig.daemon import RunningDaemon
 from tests.rig.pulse import VirtualMicrophone
 from tests.server.tones import SCRIPT, as_wav, tones
 

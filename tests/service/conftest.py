@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.e2e.conftest import TALK, RunningDaemon, launch
+from tests.rig.daemon import TALK, RunningDaemon, launch
 from tests.rig.pulse import VirtualMicrophone
 
 

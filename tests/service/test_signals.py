@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from dictation_daemon.rpc.client import RpcClient
-from tests.e2e.conftest import TALK, finals_until_idle, spoken, words
+from tests.e2e.conftest import finals_until_idle, spoken, words
+from tests.rig.daemon import TALK
 from tests.service.conftest import daemon_settings
 
 pytestmark = [pytest.mark.desktop, pytest.mark.engine]

@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.e2e.conftest import DAEMON, RunningDaemon, launch, spoken, words
+from tests.e2e.conftest import spoken, words
+from tests.rig.daemon import DAEMON, RunningDaemon, launch
 from tests.rig.pulse import VirtualMicrophone
 from tests.rig.wayland import WaylandSession, WaylandTextField, wayland_session
 
