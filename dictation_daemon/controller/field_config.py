@@ -11,6 +11,7 @@ event and the daemon's own configuration is restored, so one bad field never lea
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -36,6 +37,9 @@ class FieldConfigurator:
         self._events = events
         self._base = base
         self._wanted: TranscribeConfig | None = None
+        self._changed = asyncio.Event()
+        """Set when the wanted configuration changes: a change while the last one is still being watched is
+        carried out at once, so an utterance started right after ``session.configure`` is answered gets it."""
         self._task: asyncio.Task[Any] | None = None
 
     @property
@@ -45,6 +49,7 @@ class FieldConfigurator:
     def configure(self, config: TranscribeConfig | None) -> None:
         """The configuration for the next utterance; ``None`` for the daemon's own."""
         self._wanted = config
+        self._changed.set()
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._apply(), name="field-configuration")
 
@@ -58,6 +63,7 @@ class FieldConfigurator:
             while self._controller.busy:
                 await asyncio.sleep(POLL_SECONDS)
             sessions = self._controller.sessions
+            self._changed.clear()
             wanted = self.wanted
             if sessions is None or (sessions.config == wanted and sessions.refusal is None):
                 return
@@ -76,14 +82,15 @@ class FieldConfigurator:
                 continue
             return
 
-    @staticmethod
-    async def _refusal(sessions: Any) -> str | None:
-        """Waits until the new session is ready or refused; the refusal, or ``None``."""
+    async def _refusal(self, sessions: Any) -> str | None:
+        """Waits until the new session is ready or refused, or the wanted configuration changes again; the
+        refusal, or ``None``."""
         deadline = asyncio.get_running_loop().time() + ACCEPT_SECONDS
-        while asyncio.get_running_loop().time() < deadline:
+        while asyncio.get_running_loop().time() < deadline and not self._changed.is_set():
             if sessions.refusal is not None:
                 return str(sessions.refusal)
             if sessions.ready:
                 return None
-            await asyncio.sleep(POLL_SECONDS)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._changed.wait(), POLL_SECONDS)
         return None

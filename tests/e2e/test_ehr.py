@@ -45,7 +45,12 @@ class DemoEditor(PipeChild):
     def enter(self, section: str) -> None:
         """Puts the cursor into ``section`` and waits until the editor holds the target for it."""
         self.ask({"do": "focus", "section": section})
-        deadline = time.monotonic() + 10
+        self.wait_claimed(section)
+
+    def wait_claimed(self, section: str) -> None:
+        """Waits until the editor holds the target for ``section``: its claim and the section's configuration,
+        sent together, are both answered (the daemon shows the claim before it has taken the configuration)."""
+        deadline = time.monotonic() + 30
         while (status := self.ask({"do": "status"}))["claimed"] != section:
             if time.monotonic() > deadline:
                 raise AssertionError(f"the editor did not claim {section}: {status}")
@@ -124,8 +129,7 @@ def test_section_commands_follow_the_claimed_section(start_daemon, microphone, x
         daemon.wait_for(lambda status: (status["rpc"]["target"] or {}).get("field") == "subjective"
                         and status["session"]["ready"], "the editor's claim and its session")
         dictate(daemon, client, microphone, spoken(tmp_path, "go", "go to plan section"))
-        daemon.wait_for(lambda status: (status["rpc"]["target"] or {}).get("field") == "plan",
-                        "the editor to claim the plan section")
+        editor.wait_claimed("plan")
         dictate(daemon, client, microphone, spoken(tmp_path, "template", "insert discharge template"))
         sections = editor.sections()
 
