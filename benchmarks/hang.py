@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from benchmarks.report import cpu_model, replace_section
 from dictation_daemon.client.backend import Backend
-from dictation_daemon.client.connection_status import ConnectionState, ConnectionStatus
+from dictation_daemon.events.connection import ConnectionState, ConnectionStatus
 from dictation_daemon.client.resilient import ResilientSession
 from dictation_daemon.client.session import DEFAULT_ANSWER_TIMEOUT
 from dictation_daemon.config import DaemonConfig

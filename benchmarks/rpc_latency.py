@@ -26,8 +26,8 @@ from pathlib import Path
 
 from benchmarks.report import cpu_model, replace_section
 from dictation_daemon.config.model import DaemonConfig
-from dictation_daemon.controller.app import Daemon
-from dictation_daemon.controller.events import Event, TranscriptEvent
+from dictation_daemon.app.daemon import Daemon
+from dictation_daemon.events.dictation import Event, TranscriptEvent
 from dictation_daemon.server.app import LocalServer
 from dictation_daemon.server.scripted import ScriptedRecognizer
 from tests.server.tones import SCRIPT, tones

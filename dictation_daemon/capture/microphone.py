@@ -22,7 +22,12 @@ from typing import Any
 
 import sounddevice as sd
 
-from .devices import InputDevice, find_input_device, list_input_devices, reinitialise_portaudio
+from .devices import (
+    InputDevice,
+    find_input_device,
+    list_input_devices,
+    reinitialise_portaudio,
+)
 from .level import SILENCE_DBFS, rms_dbfs
 from .utterance import MicrophoneFailed, Outcome, Utterance
 

@@ -6,7 +6,17 @@ import argparse
 from collections.abc import Sequence
 
 from .. import __version__
-from . import config_check, devices, doctor, rpc, run, serve, service, transcribe, trigger
+from . import (
+    config_check,
+    devices,
+    doctor,
+    rpc,
+    run,
+    serve,
+    service,
+    transcribe,
+    trigger,
+)
 
 SUBCOMMANDS = (run, trigger, rpc, devices, serve, transcribe, config_check, service, doctor)
 

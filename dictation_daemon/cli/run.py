@@ -5,12 +5,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 
+from ..app.reload import DEFAULT_STOP_TIMEOUT
 from ..config import load_config
-from ..controller.signals import DEFAULT_STOP_TIMEOUT
 from ..plugins.registry import UnknownPlugin
 from ..rpc.paths import UnsafeSocketFolder
-from ..rpc.server import SocketInUse
-from .common import UsageError, add_config_argument, load_or_exit, run_guarded, setup_logging
+from ..rpc.stream import SocketInUse
+from .common import (
+    UsageError,
+    add_config_argument,
+    load_or_exit,
+    run_guarded,
+    setup_logging,
+)
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -33,7 +39,9 @@ def _seconds(text: str) -> float:
 
 
 def _run(arguments: argparse.Namespace) -> int:
-    from ..controller.app import run_until_signalled  # the daemon's imports are heavy; other commands skip them
+    from ..app.daemon import (
+        run_until_signalled,  # the daemon's imports are heavy; other commands skip them
+    )
 
     config = load_or_exit(arguments.config)
     setup_logging(config, arguments.verbose)

@@ -17,9 +17,22 @@ from pydantic import ValidationError
 
 from ..config import DaemonConfig
 from ..config.model import ServerJwtSection, ServerSection
-from ..server.auth import AnyOf, AuthSetupError, JwtVerifier, StaticTokens, TokenVerifier, require_token_source
+from ..server.auth import (
+    AnyOf,
+    AuthSetupError,
+    JwtVerifier,
+    StaticTokens,
+    TokenVerifier,
+    require_token_source,
+)
 from ..server.recognizer import Recognizer
-from .common import UsageError, add_config_argument, load_or_exit, run_guarded, setup_logging
+from .common import (
+    UsageError,
+    add_config_argument,
+    load_or_exit,
+    run_guarded,
+    setup_logging,
+)
 
 logger = logging.getLogger(__name__)
 

@@ -8,16 +8,22 @@ import json
 import sys
 from pathlib import Path
 
+from ..app.backend import open_backend
 from ..audio.decoding import AudioDecodeError
 from ..audio.files import read_pcm16
-from ..client.backend import open_backend
 from ..client.errors import SessionError
 from ..client.session import TranscribeSession
 from ..client.streaming import BYTES_PER_SECOND, stream_pcm
 from ..corti.auth import AuthError
 from ..insertion.rules import join
 from ..protocol.messages import Transcript
-from .common import UsageError, add_config_argument, load_or_exit, run_guarded, setup_logging
+from .common import (
+    UsageError,
+    add_config_argument,
+    load_or_exit,
+    run_guarded,
+    setup_logging,
+)
 from .progress import ProgressBar
 
 PROGRESS_MIN_SECONDS = 3.0

@@ -28,12 +28,19 @@ import random
 from collections.abc import AsyncIterator, Callable
 
 from ..corti.auth import AuthUnavailableError
-from ..protocol.messages import ConfigAccepted, Ended, Flushed, ServerMessage, TranscribeConfig, Usage
+from ..events.connection import ConnectionState, ConnectionStatus
+from ..protocol.messages import (
+    ConfigAccepted,
+    Ended,
+    Flushed,
+    ServerMessage,
+    TranscribeConfig,
+    Usage,
+)
 from .backend import Backend
 from .backoff import RetryPolicy
-from .connection_status import ConnectionState, ConnectionStatus
-from .futures import fail, resolve
 from .errors import ConnectionLostError, SessionError, SocketRefusedError
+from .futures import fail, resolve
 from .kept_audio import BYTES_PER_SAMPLE, KeptAudio, default_spill_dir
 from .replay import SAMPLE_RATE, ReplayLedger, SendAudio, SendFlush, StreamOutcome
 from .session import TranscribeSession

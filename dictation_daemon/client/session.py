@@ -35,8 +35,14 @@ from ..protocol.messages import (
     TranscribeConfig,
     Usage,
 )
+from .errors import (
+    REFUSAL_ERRORS,
+    ConnectionLostError,
+    ServerError,
+    SessionError,
+    SocketRefusedError,
+)
 from .futures import fail, resolve
-from .errors import REFUSAL_ERRORS, ConnectionLostError, ServerError, SessionError, SocketRefusedError
 
 logger = logging.getLogger(__name__)
 

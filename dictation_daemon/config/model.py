@@ -12,13 +12,13 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..protocol.messages import (
+    AudioEvents,
     CommandDefinition,
     Formatting,
     Keyterm,
     Keyterms,
     Replacement,
     TranscribeConfig,
-    AudioEvents,
 )
 
 

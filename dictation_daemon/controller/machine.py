@@ -2,7 +2,7 @@
 
 Hotkeys, the socket and the command line all send the same triggers; this core decides what they mean in
 the current state, so a second "start" never starts twice and a "stop" while nothing records does nothing.
-The asyncio shell (:mod:`.daemon`) carries out the effects and reports back when capture has finished.
+The asyncio shell (:mod:`.controller`) carries out the effects and reports back when capture has finished.
 
 States: ``idle`` → ``listening`` (recording) → ``finishing`` (the tail, then ``flush`` until ``flushed``)
 → ``idle``; ``error`` when the microphone or the session failed, left by the next start that works.
@@ -12,26 +12,9 @@ because the microphone records one utterance at a time; the pre-roll covers the 
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 
-
-class State(enum.Enum):
-    """What the daemon is doing, as shown in ``status`` and sent to plugins and socket clients."""
-
-    IDLE = "idle"
-    LISTENING = "listening"
-    FINISHING = "finishing"
-    ERROR = "error"
-
-
-class Trigger(enum.Enum):
-    """What a user or client asks for."""
-
-    START = "start"
-    STOP = "stop"
-    TOGGLE = "toggle"
-    CANCEL = "cancel"
+from ..events.states import State, Trigger
 
 
 @dataclass(frozen=True)

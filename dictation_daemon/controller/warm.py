@@ -23,9 +23,13 @@ from collections.abc import Callable
 
 from ..client.backend import Backend
 from ..client.backoff import RetryPolicy
-from ..client.connection_status import ConnectionState, ConnectionStatus
 from ..client.errors import ConfigRefused, ConnectionLostError
-from ..client.resilient import DEFAULT_BUFFER_LIMIT_SECONDS, DEFAULT_RETRY, ResilientSession
+from ..client.resilient import (
+    DEFAULT_BUFFER_LIMIT_SECONDS,
+    DEFAULT_RETRY,
+    ResilientSession,
+)
+from ..events.connection import ConnectionState, ConnectionStatus
 from ..protocol.messages import ServerMessage, TranscribeConfig
 
 logger = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ import os
 import time
 from collections.abc import Mapping
 
-from ..client.backend import choose_kind, corti_credentials, open_backend
+from ..app.backend import choose_kind, corti_credentials, open_backend
 from ..client.errors import SessionError
 from ..config.model import DaemonConfig
 from ..corti.auth import AuthError, TokenProvider

@@ -18,7 +18,6 @@ from .combo import ComboError, normalise_key
 from .grab import KeyGrab
 from .machine import Action, PushToTalk
 
-
 logger = logging.getLogger(__name__)
 
 

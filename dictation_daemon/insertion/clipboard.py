@@ -31,8 +31,8 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 import pyperclip
-import Xlib.X
 import Xlib.display
+import Xlib.X
 from Xlib.protocol import request
 
 from .chords import Chord

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import Xlib.X
 import Xlib.display
 import Xlib.error
+import Xlib.X
 import Xlib.xobject.drawable
 
 

@@ -25,9 +25,9 @@ The spare keycodes are emptied again by :meth:`XTestKeyboard.close`.
 
 from __future__ import annotations
 
+import Xlib.display
 import Xlib.X
 import Xlib.XK
-import Xlib.display
 from Xlib.ext import xtest
 
 NO_SYMBOL = 0

@@ -10,7 +10,8 @@ field the text went to): plugins after it do not receive it. That is how a comma
 handler, and how a plugin that takes text elsewhere (an editor holding the target) keeps it from also
 being typed into the focused window. Plugins that only observe (an audit trail, a webhook) use
 :meth:`Plugin.on_delivered` instead, which sees every transcript and command, claimed or not, with where
-it went.
+it went. :class:`Claim` and :class:`Delivery` belong to the event vocabulary and are offered here as part
+of the plugin interface.
 """
 
 from __future__ import annotations
@@ -20,8 +21,11 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
 from ..config.model import DaemonConfig
-from ..controller.events import CommandEvent, StateEvent, TranscriptEvent
+from ..events.delivery import Claim, Delivery
+from ..events.dictation import CommandEvent, StateEvent, TranscriptEvent
 from ..insertion.chords import Chord
+
+__all__ = ["Claim", "Delivery", "Inserter", "Plugin", "PluginContext", "PluginUnavailable"]
 
 
 class PluginUnavailable(RuntimeError):
@@ -51,25 +55,6 @@ class PluginContext:
 
     config: DaemonConfig
     inserter: Inserter | None = None
-
-
-@dataclass(frozen=True)
-class Claim:
-    """A claim that says where the event went: ``field`` is the editor field an editor took it for.
-
-    Returning a plain ``True`` claims too; this form exists so observers learn the field.
-    """
-
-    field: str | None = None
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """Where a transcript or command ended up: the plugin that claimed it (``None``: no plugin did, e.g. an
-    interim or a command nobody handles) and the editor field it was for, when the claim names one."""
-
-    plugin: str | None
-    field: str | None = None
 
 
 class Plugin:

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from ..controller.events import CommandEvent
+from ..events.dictation import CommandEvent
 from ..insertion.chords import Chord
 from .base import Inserter, Plugin, PluginContext
 

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from ..controller.events import TranscriptEvent
+from ..events.dictation import TranscriptEvent
 from ..insertion.chords import Chord
 from ..insertion.outcome import InsertionError, InsertionReport, KeysHeld
 from ..insertion.rules import Edit, FieldText

@@ -2,7 +2,8 @@
 
 The controller publishes synchronously; the host queues each event and a single worker task hands it to
 the plugins, so a plugin that types for a second delays only later insertions, never the controller or
-the socket. A transcript or command is offered to the plugins in order until one claims it; then every
+the socket. A transcript or command is offered to the plugins in order until one claims it, unless it
+arrives already delivered (an editor on the control socket took it when it was published); then every
 plugin observes where it went (:meth:`Plugin.on_delivered`). A plugin that raises is logged (by name and
 event kind, never with dictated text) and the next plugin still receives the event.
 """
@@ -12,12 +13,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from ..controller.events import CommandEvent, Event, StateEvent, TranscriptEvent
-from .base import Claim, Delivery, Plugin, PluginUnavailable
+from ..events.delivery import Claim, Delivery
+from ..events.dictation import CommandEvent, Event, StateEvent, TranscriptEvent
+from .base import Plugin, PluginUnavailable
 
 logger = logging.getLogger(__name__)
+
+
+class _Published:
+    """An event in the queue, with its delivery when it was decided before the plugins (an editor took it)."""
+
+    __slots__ = ("event", "delivery")
+
+    def __init__(self, event: Event, delivery: Delivery | None) -> None:
+        self.event = event
+        self.delivery = delivery
 
 
 class _Paste:
@@ -31,9 +43,12 @@ class _Paste:
 class PluginHost:
     """Owns the started plugins and their event queue."""
 
-    def __init__(self, plugins: Sequence[Plugin]) -> None:
+    def __init__(self, plugins: Sequence[Plugin], *, paste_first: Callable[[str], bool] | None = None) -> None:
+        """``paste_first`` offers paste-last to an editor on the control socket before any plugin;
+        ``True`` if the editor took the text."""
         self._plugins = list(plugins)
-        self._queue: asyncio.Queue[Event | _Paste] = asyncio.Queue()
+        self._paste_first = paste_first
+        self._queue: asyncio.Queue[_Published | _Paste] = asyncio.Queue()
         self._worker: asyncio.Task[None] | None = None
         self.unavailable: dict[str, str] = {}
         """Plugins that could not start here, with the reason (shown by ``status``)."""
@@ -57,9 +72,9 @@ class PluginHost:
         self._plugins = running
         self._worker = asyncio.create_task(self._deliver(), name="plugins")
 
-    def publish(self, event: Event) -> None:
-        """The event hub's subscriber: queues the event for the plugins."""
-        self._queue.put_nowait(event)
+    def publish(self, event: Event, delivery: Delivery | None = None) -> None:
+        """Queues the event for the plugins; ``delivery`` when it was already claimed upstream."""
+        self._queue.put_nowait(_Published(event, delivery))
 
     async def paste(self, text: str) -> bool:
         """Offers ``text`` to the plugins for insertion after every event queued before; ``True`` if inserted."""
@@ -89,11 +104,11 @@ class PluginHost:
                 if isinstance(item, _Paste):
                     item.done.set_result(await self._offer_paste(item.text))
                 else:
-                    await self._dispatch(item)
+                    await self._dispatch(item.event, item.delivery)
             finally:
                 self._queue.task_done()
 
-    async def _dispatch(self, event: Event) -> None:
+    async def _dispatch(self, event: Event, delivered: Delivery | None) -> None:
         if isinstance(event, StateEvent):
             for plugin in self._plugins:
                 try:
@@ -103,7 +118,7 @@ class PluginHost:
             return
         if not isinstance(event, TranscriptEvent | CommandEvent):
             return  # usage and session errors are for the socket's clients, not for plugins
-        delivery = await self._claim(event)
+        delivery = delivered or await self._claim(event)
         if delivery.plugin is None and isinstance(event, CommandEvent):
             logger.info("command %s: no enabled plugin handles it", event.id)
         for plugin in self._plugins:
@@ -128,6 +143,8 @@ class PluginHost:
         return Delivery(None)
 
     async def _offer_paste(self, text: str) -> bool:
+        if self._paste_first is not None and self._paste_first(text):
+            return True
         for plugin in self._plugins:
             try:
                 if await plugin.on_paste(text):

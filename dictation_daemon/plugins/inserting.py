@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
-from ..controller.events import TranscriptEvent
+from ..events.dictation import TranscriptEvent
 from ..insertion.backend import Kind, choose_backend
 from .base import Plugin, PluginContext, PluginUnavailable
 from .field import FocusedField, Writer

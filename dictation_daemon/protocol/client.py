@@ -17,13 +17,13 @@ from collections import deque
 
 from .messages import (
     CONFIG_REFUSALS,
+    MAX_AUDIO_CHUNK_BYTES,
     ConfigAccepted,
     ConfigMessage,
-    EndMessage,
     Ended,
-    FlushMessage,
+    EndMessage,
     Flushed,
-    MAX_AUDIO_CHUNK_BYTES,
+    FlushMessage,
     ServerMessage,
     TranscribeConfig,
     parse_server_message,

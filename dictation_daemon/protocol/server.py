@@ -16,7 +16,12 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
-from .audio_format import AudioFormat, UnsupportedAudioFormat, parse_audio_format, sniff_audio_format
+from .audio_format import (
+    AudioFormat,
+    UnsupportedAudioFormat,
+    parse_audio_format,
+    sniff_audio_format,
+)
 from .languages import CORTI_LANGUAGES
 from .messages import (
     MAX_AUDIO_CHUNK_BYTES,
@@ -32,16 +37,16 @@ from .messages import (
     ConfigRejected,
     ConfigTimeout,
     DeltaUsage,
-    EndMessage,
     Ended,
+    EndMessage,
     ErrorDetail,
     ErrorMessage,
-    FlushMessage,
     Flushed,
+    FlushMessage,
     ProtocolError,
+    TranscribeConfig,
     Transcript,
     TranscriptData,
-    TranscribeConfig,
     Usage,
     WireModel,
     describe_validation_error,

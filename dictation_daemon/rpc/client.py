@@ -10,9 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .jsonrpc import MAX_MESSAGE_BYTES, encode
-
-ENDPOINT_FILE = "rpc-endpoint.json"
-"""Written by a daemon serving loopback TCP or WebSocket, next to where the socket would be (0600)."""
+from .paths import ENDPOINT_FILE
 
 
 class DaemonNotRunning(ConnectionError):

@@ -1,15 +1,14 @@
 """The EHR integration methods (``initialize``, ``shutdown``, ``target.*``, ``session.configure``) and the
 router that turns the controller's events into each client's notifications.
 
-Routing happens when an event is published, so notifications leave at once and in order; the decision
-whether an event is *claimed* (an editor holding the target takes the text, a client handles the command)
-is recorded there too, and the ``rpc`` plugin, first in the plugin host, reads it back, so keystroke
-insertion and the desktop command mapping see exactly the events no client took.
+Routing happens when an event is published, so notifications leave at once and in order; the router
+also answers whether an event was *claimed* (an editor holding the target took the text, a client handles
+the command), and that answer travels with the event to the plugin host, so keystroke insertion and the
+desktop command mapping see exactly the events no client took.
 """
 
 from __future__ import annotations
 
-import collections
 import logging
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
@@ -18,9 +17,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic.alias_generators import to_camel
 
 from .. import __version__
-from ..controller.events import CommandEvent, Event, StateEvent, TranscriptEvent
-from ..controller.notices import SessionErrorEvent, UsageEvent
-from ..plugins.base import Claim
+from ..events.delivery import Delivery
+from ..events.dictation import (
+    CommandEvent,
+    Event,
+    SessionErrorEvent,
+    StateEvent,
+    TranscriptEvent,
+    UsageEvent,
+)
 from ..protocol.messages import (
     CommandDefinition,
     CommandVariable,
@@ -53,8 +58,8 @@ logger = logging.getLogger(__name__)
 
 UNSUPPORTED_VERSION = -32020
 TARGET_NOT_HELD = -32021
-CLAIMS_KEPT = 10000
-"""Claim decisions waiting for the plugin host; more means the ``rpc`` plugin is not running, oldest go."""
+CLAIMED_BY = "rpc"
+"""The name observers see (:class:`~dictation_daemon.events.delivery.Delivery`) for what an editor took."""
 
 
 class _Strict(BaseModel):
@@ -153,23 +158,6 @@ def parse(model: type[BaseModel], params: Params) -> Any:
         raise RpcError(INVALID_PARAMS, describe_validation_error(error)) from None
 
 
-class Claims:
-    """The events clients took, recorded when routed and read back once by the ``rpc`` plugin."""
-
-    def __init__(self) -> None:
-        self._claimed: collections.OrderedDict[int, tuple[Event, Claim]] = collections.OrderedDict()
-
-    def add(self, event: Event, field: str | None) -> None:
-        self._claimed[id(event)] = (event, Claim(field))
-        while len(self._claimed) > CLAIMS_KEPT:
-            self._claimed.popitem(last=False)
-
-    def take(self, event: Event) -> Claim | None:
-        """The claim, with the field, if a client took ``event`` (each decision is read once)."""
-        claimed, claim = self._claimed.pop(id(event), (None, None))
-        return claim if claimed is event else None
-
-
 class EhrApi:
     """The registration, target and configuration methods, and the notifications for each client."""
 
@@ -179,7 +167,6 @@ class EhrApi:
         (``None``: the daemon's own)."""
         self.server = server
         self.registry = Registry()
-        self.claims = Claims()
         self._base_config = base_config
         self._configure = configure
         server.on_disconnect(self._disconnected)
@@ -199,8 +186,8 @@ class EhrApi:
 
     # --- events → notifications ---------------------------------------------------------------------
 
-    def route(self, event: Event) -> None:
-        """The event hub's subscriber: notifies the clients and records what they claimed."""
+    def route(self, event: Event) -> Delivery | None:
+        """Notifies the clients of ``event``; the delivery when a client took it, ``None`` otherwise."""
         if isinstance(event, TranscriptEvent):
             routed = self.registry.route_transcript(event)
             self.server.notify("transcript", routed.params)
@@ -210,20 +197,19 @@ class EhrApi:
                 self.server.notify("command", routed.params, to=routed.recipients)
         elif isinstance(event, StateEvent):
             self.server.notify("state", event.to_json())
-            return
+            return None
         elif isinstance(event, UsageEvent):
             self.server.notify("usage", event.to_json())
-            return
+            return None
         elif isinstance(event, SessionErrorEvent):
             target = self.registry.target
             self.server.notify("error", {**event.to_json(), "field": target.field if target else None})
             if event.source == "configuration" and target is not None:
                 target.configuration = None
-            return
+            return None
         else:
-            return
-        if routed.claimed:
-            self.claims.add(event, routed.params["field"])
+            return None
+        return Delivery(CLAIMED_BY, routed.params["field"]) if routed.claimed else None
 
     def paste(self, text: str) -> bool:
         """paste-last while an inserting editor holds the target: the text goes to it; ``True`` if it did."""

@@ -16,7 +16,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 logger = logging.getLogger(__name__)
@@ -63,7 +63,7 @@ class RpcError(Exception):
 
 @dataclass
 class Peer:
-    """One connected client, as handlers see it; ``state`` holds what features keep per connection."""
+    """One connected client, as handlers see it."""
 
     number: int
     uid: int | None = None
@@ -72,7 +72,6 @@ class Peer:
     """False on a loopback TCP connection until it proved it read the user's token file."""
     close_after_answer: bool = False
     """Set by a handler whose answer must be the last message on this connection (a wrong token)."""
-    state: dict[str, Any] = field(default_factory=dict)
 
 
 Handler = Callable[[Params, Peer], Awaitable[Any]]

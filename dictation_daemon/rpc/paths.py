@@ -7,6 +7,7 @@ server checks the connecting process's uid as well.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import tempfile
@@ -15,6 +16,8 @@ from pathlib import Path
 
 FOLDER_NAME = "dictation-daemon"
 SOCKET_NAME = "rpc.sock"
+ENDPOINT_FILE = "rpc-endpoint.json"
+"""Written by a daemon serving loopback TCP or WebSocket, next to where the socket would be (0600)."""
 
 
 class UnsafeSocketFolder(RuntimeError):
@@ -41,3 +44,14 @@ def prepare_folder(folder: Path) -> None:
         raise UnsafeSocketFolder(f"{folder} is not a folder owned by this user; refusing to put the socket there")
     if stat.S_IMODE(info.st_mode) != 0o700:
         folder.chmod(0o700)
+
+
+def write_private_file(path: Path, text: str) -> None:
+    """Writes ``text`` to a file only the user can read (0600 from creation on), replacing it atomically."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    with contextlib.suppress(FileNotFoundError):
+        temporary.unlink()
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write(text)
+    os.replace(temporary, path)

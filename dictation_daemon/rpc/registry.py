@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..controller.events import CommandEvent, TranscriptEvent
+from ..events.dictation import CommandEvent, TranscriptEvent
 from ..protocol.messages import TranscribeConfig
 from .target_text import FieldEdit, TargetText
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..client.connection_status import ConnectionState
+from ..events.connection import ConnectionState
 
 PROTOCOL_VERSIONS = ("1.0",)
 """Protocol versions this server speaks, preferred first; ``initialize`` picks one the client also speaks."""

@@ -13,7 +13,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ..insertion.rules import ATTACHES_LEFT, OPENERS, SENTENCE_INITIAL_ONLY, Segment, join
+from ..insertion.rules import (
+    ATTACHES_LEFT,
+    OPENERS,
+    SENTENCE_INITIAL_ONLY,
+    Segment,
+    join,
+)
 
 CONTEXT_CHARACTERS = 200
 """Only this much of ``before`` (its end) and ``after`` (its start) decides anything."""

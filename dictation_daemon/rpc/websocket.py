@@ -1,4 +1,4 @@
-"""The optional loopback WebSocket endpoint, for EHRs that run in a browser.
+"""The optional loopback WebSocket transport, for EHRs that run in a browser.
 
 A browser cannot open a Unix socket, and any web page the user visits can open a WebSocket to
 localhost, so the endpoint checks two things at the handshake: the token from the user's private
@@ -11,50 +11,73 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hmac
 import logging
+from collections.abc import Sequence
 from http import HTTPStatus
-from typing import TYPE_CHECKING
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
-from .jsonrpc import MAX_MESSAGE_BYTES, TOO_MANY_CLIENTS, RpcError, encode, error_response
-
-if TYPE_CHECKING:
-    from .server import RpcServer, WebSocketOptions
+from .jsonrpc import (
+    MAX_MESSAGE_BYTES,
+    TOO_MANY_CLIENTS,
+    RpcError,
+    encode,
+    error_response,
+)
+from .server import RpcServer
 
 logger = logging.getLogger(__name__)
 
 
-async def serve_websocket(server: RpcServer, options: WebSocketOptions) -> tuple[Server, str]:
-    """Starts the endpoint on 127.0.0.1; returns the websockets server and its URL."""
+class WebSocketTransport:
+    """``ws://127.0.0.1:port/`` (0 picks a port) for pages from ``allowed_origins`` that carry the token."""
 
-    def check(connection: ServerConnection, request: Request) -> Response | None:
-        token = parse_qs(urlsplit(request.path).query).get("token", [""])[0]
-        if not hmac.compare_digest(token.encode(), server.token.encode()):
-            logger.warning("refused a websocket connection: wrong or missing token")
-            return connection.respond(HTTPStatus.UNAUTHORIZED, "wrong or missing token\n")
-        origin = request.headers.get("Origin")
-        if origin is None or origin not in options.allowed_origins:
-            logger.warning("refused a websocket connection from origin %r (not in rpc.websocket.allowed_origins)",
-                           origin)
-            return connection.respond(HTTPStatus.FORBIDDEN, "origin not allowed\n")
-        return None
+    name = "websocket"
+    needs_token = True
 
-    async def handler(websocket: ServerConnection) -> None:
-        await _serve(server, websocket)
+    def __init__(self, port: int, allowed_origins: Sequence[str]) -> None:
+        self._port = port
+        self.allowed_origins = tuple(allowed_origins)
+        self._endpoint: Server | None = None
+        self.url: str | None = None
+        self.address = ""
 
-    endpoint = await serve(handler, "127.0.0.1", options.port, process_request=check,
-                           max_size=MAX_MESSAGE_BYTES, compression=None)
-    host, port = next(iter(endpoint.sockets)).getsockname()[:2]
-    return endpoint, f"ws://{host}:{port}/"
+    async def start(self, server: RpcServer) -> None:
+        def check(connection: ServerConnection, request: Request) -> Response | None:
+            token = parse_qs(urlsplit(request.path).query).get("token", [""])[0]
+            if not server.check_token(token):
+                logger.warning("refused a websocket connection: wrong or missing token")
+                return connection.respond(HTTPStatus.UNAUTHORIZED, "wrong or missing token\n")
+            origin = request.headers.get("Origin")
+            if origin is None or origin not in self.allowed_origins:
+                logger.warning("refused a websocket connection from origin %r (not in rpc.websocket.allowed_origins)",
+                               origin)
+                return connection.respond(HTTPStatus.FORBIDDEN, "origin not allowed\n")
+            return None
+
+        async def handler(websocket: ServerConnection) -> None:
+            await _serve(server, websocket)
+
+        self._endpoint = await serve(handler, "127.0.0.1", self._port, process_request=check,
+                                     max_size=MAX_MESSAGE_BYTES, compression=None)
+        host, port = next(iter(self._endpoint.sockets)).getsockname()[:2]
+        self.url = self.address = f"ws://{host}:{port}/"
+        logger.info("websocket endpoint at %s", self.url)
+
+    async def close(self) -> None:
+        if self._endpoint is not None:
+            self._endpoint.close()
+
+    def endpoint(self) -> dict[str, Any]:
+        return {"websocket": self.url}
 
 
 async def _serve(server: RpcServer, websocket: ServerConnection) -> None:
-    peer = server.new_peer()
+    peer = server.new_peer(authenticated=True)  # the handshake checked the token
 
     async def write(line: bytes) -> None:
         await websocket.send(line.rstrip(b"\n").decode())

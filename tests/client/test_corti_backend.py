@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from dictation_daemon.client.backend import open_backend
+from dictation_daemon.app.backend import open_backend
 from dictation_daemon.client.errors import SocketRefusedError
 from dictation_daemon.client.streaming import stream_pcm
 from dictation_daemon.config import DaemonConfig

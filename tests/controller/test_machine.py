@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-from dictation_daemon.controller.machine import (
-    BeginCapture,
-    ControllerCore,
-    DiscardCapture,
-    EndCapture,
-    State,
-    StateChanged,
-    Trigger,
-)
+from dictation_daemon.controller.machine import BeginCapture, ControllerCore, DiscardCapture, EndCapture, StateChanged
+from dictation_daemon.events.states import State, Trigger
 
 
 def listening() -> ControllerCore:

@@ -7,8 +7,8 @@ import asyncio
 import pytest
 
 from dictation_daemon.config.model import DaemonConfig
-from dictation_daemon.controller.events import CommandEvent, StateEvent, TranscriptEvent
-from dictation_daemon.controller.machine import State
+from dictation_daemon.events.dictation import CommandEvent, StateEvent, TranscriptEvent
+from dictation_daemon.events.states import State
 from dictation_daemon.plugins.base import Plugin, PluginContext, PluginUnavailable
 from dictation_daemon.plugins.host import PluginHost
 from dictation_daemon.plugins.registry import UnknownPlugin, create_plugins

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from dictation_daemon.client.backoff import RetryPolicy
-from dictation_daemon.client.connection_status import ConnectionState
+from dictation_daemon.events.connection import ConnectionState
 from dictation_daemon.client.errors import ConfigDeniedError, ConnectionLostError
 from dictation_daemon.client.resilient import ResilientSession
 from dictation_daemon.server.scripted import ScriptedRecognizer

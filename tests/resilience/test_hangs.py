@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pytest
 
-from dictation_daemon.client.connection_status import ConnectionState
+from dictation_daemon.events.connection import ConnectionState
 from dictation_daemon.client.errors import ConnectionLostError
 from dictation_daemon.client.resilient import ResilientSession
 from dictation_daemon.client.session import DEFAULT_ANSWER_TIMEOUT

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import asyncio
 
-from dictation_daemon.client.backend import open_backend
-from dictation_daemon.client.connection_status import ConnectionState
+from dictation_daemon.app.backend import open_backend
+from dictation_daemon.events.connection import ConnectionState
 from dictation_daemon.client.resilient import ResilientSession
 from dictation_daemon.config import DaemonConfig
 from dictation_daemon.server.app import LocalServer

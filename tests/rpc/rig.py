@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from dictation_daemon.config.model import DaemonConfig
-from dictation_daemon.controller.app import Daemon
-from dictation_daemon.controller.events import Event
+from dictation_daemon.app.daemon import Daemon
+from dictation_daemon.events.dictation import Event
 from dictation_daemon.plugins.base import Plugin
 from dictation_daemon.server.app import LocalServer
 from dictation_daemon.server.scripted import ScriptedRecognizer

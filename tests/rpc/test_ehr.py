@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from dictation_daemon.controller.events import CommandEvent, TranscriptEvent
+from dictation_daemon.events.dictation import CommandEvent, TranscriptEvent
 from dictation_daemon.plugins.base import Plugin
 from dictation_daemon.rpc.client import RpcCallError, RpcClient
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dictation_daemon.controller.events import TranscriptEvent
+from dictation_daemon.events.dictation import TranscriptEvent
 from dictation_daemon.rpc.client import RpcClient
 from dictation_daemon.rpc.jsonrpc import MAX_MESSAGE_BYTES
 
@@ -131,7 +131,7 @@ def test_the_client_cap_answers_then_closes(rig):
 
 
 def test_a_client_that_never_reads_is_disconnected_and_the_others_lose_nothing(rig, caplog):
-    caplog.set_level(logging.WARNING, logger="dictation_daemon.rpc.server")
+    caplog.set_level(logging.WARNING, logger="dictation_daemon.rpc.connection")
     sleeper = raw(rig)
     sleeper.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     sleeper.sendall(b'{"jsonrpc":"2.0","method":"status","id":1}\n')

@@ -18,7 +18,7 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
-from dictation_daemon.controller.events import TranscriptEvent
+from dictation_daemon.events.dictation import TranscriptEvent
 from dictation_daemon.rpc.client import RpcCallError, RpcClient
 
 from .messages import call, check_notification, initialize, notifications

@@ -10,7 +10,7 @@ import asyncio
 
 import pytest
 
-from dictation_daemon.controller.events import TranscriptEvent
+from dictation_daemon.events.dictation import TranscriptEvent
 from dictation_daemon.insertion.clipboard import PasteRules
 from dictation_daemon.insertion.chords import Chord
 from dictation_daemon.insertion.rules import Edit

@@ -28,7 +28,15 @@ from dataclasses import dataclass
 
 from ...protocol.messages import Formatting
 from .datetimes import read_date, read_time, write_date, write_time
-from .numbers import Item, Number, integer_at, key_at, number_at, read_numbers, render_number
+from .numbers import (
+    Item,
+    Number,
+    integer_at,
+    key_at,
+    number_at,
+    read_numbers,
+    render_number,
+)
 from .tokens import Mark, Token, Word
 from .units import LONGEST_FORM, UNIT_BY_SYMBOL, Unit, match_unit
 

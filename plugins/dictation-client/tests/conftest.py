@@ -17,6 +17,7 @@ import pytest
 
 from dictation_daemon.rpc.jsonrpc import INVALID_PARAMS, Dispatcher, Params, Peer, RpcError
 from dictation_daemon.rpc.server import RpcServer
+from dictation_daemon.rpc.stream import UnixTransport
 
 T = TypeVar("T")
 
@@ -27,7 +28,7 @@ class ServerThread:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.loop = asyncio.new_event_loop()
-        self.server = RpcServer(_dispatcher(self), path)
+        self.server = RpcServer(_dispatcher(self), [UnixTransport(path)])
         self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
 
     def start(self) -> None:
@@ -45,7 +46,7 @@ class ServerThread:
     async def _broadcast_when_connected(self, method: str, params: dict[str, Any]) -> None:
         while self.server.client_count == 0:
             await asyncio.sleep(0.005)
-        self.server.broadcast(method, params)
+        self.server.notify(method, params)
 
     def stop(self) -> None:
         self.run(self.server.close())
@@ -74,7 +75,7 @@ def _dispatcher(thread: ServerThread) -> Dispatcher:
     async def announce(params: Params, peer: Peer) -> Any:
         assert isinstance(params, dict)
         for number in range(params["count"]):
-            thread.server.broadcast("tick", {"number": number})
+            thread.server.notify("tick", {"number": number})
         return params["count"]
 
     async def shut(params: Params, peer: Peer) -> Any:

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from dictation_daemon.controller.events import CommandEvent, TranscriptEvent
-from dictation_daemon.plugins.base import Delivery, Plugin, PluginContext
+from dictation_daemon.events.dictation import CommandEvent, TranscriptEvent
+from dictation_daemon.events.delivery import Delivery
+from dictation_daemon.plugins.base import Plugin, PluginContext
 
 from .options import WebhookOptions
 from .sender import WebhookSender

@@ -24,12 +24,35 @@ from typing import Any
 from ..capture.cues import Cue, CuePlayer, without_cues
 from ..capture.microphone import Microphone, MicrophoneState
 from ..capture.utterance import MicrophoneFailed, Utterance
-from ..client.connection_status import ConnectionStatus
-from ..protocol.messages import Command, DeltaUsage, ErrorMessage, Flushed, ServerMessage, Transcript, Usage
-from .events import CommandEvent, EventHub, StateEvent, TranscriptEvent, connection_json
+from ..events.connection import ConnectionStatus
+from ..events.dictation import (
+    CommandEvent,
+    SessionErrorEvent,
+    StateEvent,
+    TranscriptEvent,
+    UsageEvent,
+    connection_json,
+)
+from ..events.hub import EventHub
+from ..events.states import State, Trigger
+from ..protocol.messages import (
+    Command,
+    DeltaUsage,
+    ErrorMessage,
+    Flushed,
+    ServerMessage,
+    Transcript,
+    Usage,
+)
 from .history import DictationText, History
-from .notices import SessionErrorEvent, UsageEvent
-from .machine import BeginCapture, ControllerCore, DiscardCapture, Effect, EndCapture, State, StateChanged, Trigger
+from .machine import (
+    BeginCapture,
+    ControllerCore,
+    DiscardCapture,
+    Effect,
+    EndCapture,
+    StateChanged,
+)
 from .warm import WarmSession
 
 logger = logging.getLogger(__name__)

@@ -1,6 +1,7 @@
 """The daemon's socket methods: status, dictation control and paste-last.
 
-These are registered on a :class:`~.jsonrpc.Dispatcher`; the EHR integration (:mod:`.ehr`) registers its
+These are registered on a :class:`~dictation_daemon.rpc.jsonrpc.Dispatcher`; the EHR integration
+(:mod:`dictation_daemon.rpc.ehr`) registers its
 own methods (``initialize``, ``target.claim`` ...) on the same dispatcher and sends the notifications.
 """
 
@@ -9,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from ..controller.daemon import Controller
-from ..controller.machine import Trigger
-from .jsonrpc import Dispatcher, Params, Peer, RpcError, expect_no_params
+from ..controller.controller import Controller
+from ..events.states import Trigger
+from ..rpc.jsonrpc import Dispatcher, Params, Peer, RpcError, expect_no_params
 
 HISTORY_EMPTY = -32010
 """``history.paste_last`` with nothing dictated yet (or history switched off)."""

@@ -6,7 +6,7 @@ SIGTERM (and SIGINT) end a dictation in progress and deliver its text before the
 SIGHUP must not drop the socket's clients, so the daemon rebuilds only what a changed section feeds: the
 backend and its warm session, the hotkey listener, the plugins. Sections whose parts cannot be swapped
 under a running daemon (the socket itself, the open microphone, the history kept in memory) are named so
-the log can say that they take effect at the next start. Pure decisions; :mod:`.app` carries them out.
+the log can say that they take effect at the next start. Pure decisions; :mod:`.daemon` carries them out.
 """
 
 from __future__ import annotations
@@ -21,8 +21,7 @@ DEFAULT_STOP_TIMEOUT = 10.0
 BACKEND_SECTIONS = ("backend", "transcription", "engine")
 """What the backend and the session's config are made from."""
 HOTKEY_SECTIONS = ("hotkeys",)
-PLUGIN_SECTIONS = ("plugins", "hotkeys")
-"""Plugins read the hotkeys' repeat window to know when typing may start, so a hotkey change rebuilds them too."""
+PLUGIN_SECTIONS = ("plugins",)
 RESTART_SECTIONS = ("audio", "rpc", "history")
 """Applied only at the next start: the socket keeps its clients, the microphone its pre-roll, history its entries."""
 

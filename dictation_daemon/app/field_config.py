@@ -16,10 +16,10 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from ..controller.controller import Controller
+from ..events.dictation import SessionErrorEvent
+from ..events.hub import EventHub
 from ..protocol.messages import TranscribeConfig
-from .daemon import Controller
-from .events import EventHub
-from .notices import SessionErrorEvent
 
 logger = logging.getLogger(__name__)
 

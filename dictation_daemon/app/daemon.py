@@ -8,7 +8,7 @@ again at the next start. Only a bad configuration or a second daemon on the same
 Signals: SIGTERM and SIGINT end a dictation in progress the way a key release would (the tail, flush,
 delivery to the plugins and the socket's clients), end the session and exit 0, within ``stop_timeout``
 seconds; a second signal stops at once. SIGHUP reloads the configuration and rebuilds only the parts whose
-sections changed (:mod:`.signals`), keeping the socket and its clients; a file that does not validate, or a
+sections changed (:mod:`.reload`), keeping the socket and its clients; a file that does not validate, or a
 backend that cannot be opened, is logged and the configuration in force stays.
 """
 
@@ -26,9 +26,14 @@ from typing import Any
 from .. import __version__
 from ..capture.cues import CuePlayer
 from ..capture.microphone import Microphone
-from ..client.backend import open_backend
 from ..config.loader import ConfigError
 from ..config.model import DaemonConfig
+from ..controller.controller import Controller
+from ..controller.history import History
+from ..controller.warm import WarmSession
+from ..events.dictation import Event, StateEvent
+from ..events.hub import EventHub
+from ..events.states import SETTLED, Trigger
 from ..hotkeys.availability import HotkeyAvailability, Support, check_hotkeys
 from ..hotkeys.combo import parse_combo
 from ..hotkeys.listener import HotkeyListener, HotkeysUnavailable
@@ -36,15 +41,9 @@ from ..hotkeys.machine import Action, Bindings, Mode, PushToTalk
 from ..plugins.base import PluginContext
 from ..plugins.host import PluginHost
 from ..plugins.registry import create_plugins
-from ..plugins.rpc_target import RpcTargetPlugin
-from ..rpc.server import RpcServer
-from ..rpc.service import RpcService
-from .daemon import Controller
-from .events import Event, EventHub, StateEvent
-from .history import History
-from .machine import State, Trigger
-from .signals import DEFAULT_STOP_TIMEOUT, plan_reload
-from .warm import WarmSession
+from .backend import open_backend
+from .control import ControlSocket
+from .reload import DEFAULT_STOP_TIMEOUT, plan_reload
 
 logger = logging.getLogger(__name__)
 
@@ -78,10 +77,6 @@ def push_to_talk(config: DaemonConfig) -> PushToTalk:
     )
     return PushToTalk(bindings, Mode(section.mode), tap_seconds=section.tap_seconds,
                       repeat_window=section.repeat_window_seconds)
-
-
-SETTLED = (State.IDLE, State.ERROR)
-"""States with no dictation in flight: nothing recording, nothing waiting for results."""
 
 
 class _Transcription:
@@ -118,16 +113,15 @@ class Daemon:
         cues = CuePlayer(volume=config.audio.cue_volume) if config.audio.cues else None
         self.controller = Controller(self.microphone, events=self.events, history=History(config.history.size),
                                      tail_ms=config.audio.tail_ms, cues=cues)
-        self.rpc_service = RpcService(
+        self.control = ControlSocket(
             config.rpc, self.controller, self.events, status=self.status,
             paste=lambda text: self.plugins.paste(text),
             base_config=lambda: self.config.transcription.to_transcribe_config(),
         ) if config.rpc.enabled else None
         self.plugins = self._make_plugins(config)
         self.hotkeys = hotkey_availability(config, headless)
-        self.rpc: RpcServer | None = None
+        self._control_started = False
         self._transcription: _Transcription | None = None
-        self._unsubscribe_plugins: Callable[[], None] = lambda: None
         self._listener: HotkeyListener | None = None
         self._reloading = asyncio.Lock()
         self._ready = asyncio.Event()
@@ -146,7 +140,7 @@ class Daemon:
                 "mode": self.config.hotkeys.mode,
             },
             "plugins": {"running": self.plugins.names, "unavailable": self.plugins.unavailable},
-            "rpc": self.rpc_service.status() if self.rpc_service and self.rpc else {
+            "rpc": self.control.status() if self.control and self._control_started else {
                 "socket": None, "transport": None, "websocket": None, "clients": 0, "registered": [], "target": None},
         }
 
@@ -163,7 +157,7 @@ class Daemon:
         try:
             self._open_microphone()
             await self.plugins.start()
-            self._unsubscribe_plugins = self.events.subscribe(self.plugins.publish)
+            self.events.subscribe(self._deliver)
             self._report_unavailable_plugins(self.plugins)
             self._transcription.sessions.start()
             await self._start_rpc()
@@ -189,8 +183,8 @@ class Daemon:
                     self.controller.trigger(Trigger.STOP)
                     await self._settled()
                 await self.plugins.drain()
-                if self.rpc is not None:
-                    await self.rpc.drain()
+                if self.control is not None and self._control_started:
+                    await self.control.server.drain()
         except TimeoutError:
             logger.warning("stopping: the dictation in progress was not delivered within %g s and is lost",
                            self.stop_timeout)
@@ -257,9 +251,7 @@ class Daemon:
             self.controller.attach(transcription.sessions)
             transcription.sessions.start()
         if plugins is not None:
-            self._unsubscribe_plugins()
             retired_plugins, self.plugins = self.plugins, plugins
-            self._unsubscribe_plugins = self.events.subscribe(plugins.publish)
             self._report_unavailable_plugins(plugins)
         self.config = config
         if plan.logging and self._configure_logging is not None:
@@ -315,12 +307,16 @@ class Daemon:
             raise
         return transcription
 
+    def _deliver(self, event: Event) -> None:
+        """The event hub's subscriber: the socket's clients hear of the event first (at once, and they may
+        claim it), then it goes to the plugins with that decision."""
+        delivery = self.control.route(event) if self.control is not None else None
+        self.plugins.publish(event, delivery)
+
     def _make_plugins(self, config: DaemonConfig) -> PluginHost:
-        """The configured plugins, behind the ``rpc`` plugin when the socket runs (socket clients' claims come first)."""
+        """The configured plugins; paste-last goes to an editor holding the target before them."""
         plugins = create_plugins(config, PluginContext(config), headless=self.headless)
-        if self.rpc_service is not None:
-            plugins.insert(0, RpcTargetPlugin(self.rpc_service.api))
-        return PluginHost(plugins)
+        return PluginHost(plugins, paste_first=self.control.paste if self.control is not None else None)
 
     @staticmethod
     def _report_unavailable_plugins(plugins: PluginHost) -> None:
@@ -334,8 +330,9 @@ class Daemon:
             shout(f"the microphone cannot be opened: {error}; it is tried again at the next start")
 
     async def _start_rpc(self) -> None:
-        if self.rpc_service is not None:
-            self.rpc = await self.rpc_service.start()
+        if self.control is not None:
+            await self.control.start()
+            self._control_started = True
 
     async def _start_hotkeys(self, config: DaemonConfig) -> None:
         if not self.hotkeys.usable:
@@ -372,8 +369,8 @@ class Daemon:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.controller.close()
-        if self.rpc_service is not None:
-            await self.rpc_service.close()
+        if self.control is not None:
+            await self.control.close()
         if self._transcription is not None:
             await self._transcription.close()
         await self.plugins.stop()

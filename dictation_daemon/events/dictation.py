@@ -1,21 +1,16 @@
-"""What the controller tells plugins and socket clients: state changes, transcript segments and commands.
+"""What the controller tells plugins and socket clients: state changes, transcript segments, commands,
+and news of the session itself (credits used, errors).
 
-Events are plain immutable values with a JSON form (the socket's notification parameters). The hub hands
-each event to its subscribers synchronously and in order; subscribers that do slow work (typing, network)
-queue the event and do it elsewhere, so no subscriber can hold up the controller or another subscriber.
+Events are plain immutable values with a JSON form (the socket's notification parameters).
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
-from ..client.connection_status import ConnectionStatus
-from .machine import State
-
-logger = logging.getLogger(__name__)
+from .connection import ConnectionStatus
+from .states import State
 
 
 @dataclass(frozen=True)
@@ -74,26 +69,33 @@ class CommandEvent:
                 "start": self.start, "end": self.end}
 
 
-Event = StateEvent | TranscriptEvent | CommandEvent
+@dataclass(frozen=True)
+class UsageEvent:
+    """Credits the server reported: ``final`` at the end of a session, running estimates otherwise."""
 
-EVENT_NAMES: dict[type, str] = {StateEvent: "state", TranscriptEvent: "transcript", CommandEvent: "command"}
+    credits: float
+    final: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {"credits": self.credits, "final": self.final}
+
+
+@dataclass(frozen=True)
+class SessionErrorEvent:
+    """An ``error`` message from the server, or a field configuration the server refused.
+
+    ``message`` comes from the server and names the problem, never dictated text.
+    """
+
+    source: Literal["session", "configuration"]
+    message: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"source": self.source, "message": self.message}
+
+
+Event = StateEvent | TranscriptEvent | CommandEvent | UsageEvent | SessionErrorEvent
+
+EVENT_NAMES: dict[type, str] = {StateEvent: "state", TranscriptEvent: "transcript", CommandEvent: "command",
+                                UsageEvent: "usage", SessionErrorEvent: "error"}
 """The notification method each event is sent as on the socket."""
-
-
-class EventHub:
-    """Fans events out to subscribers; a subscriber that raises is logged and the others still get the event."""
-
-    def __init__(self) -> None:
-        self._subscribers: list[Callable[[Event], None]] = []
-
-    def subscribe(self, subscriber: Callable[[Event], None]) -> Callable[[], None]:
-        """Adds a subscriber; returns the function that removes it again."""
-        self._subscribers.append(subscriber)
-        return lambda: self._subscribers.remove(subscriber) if subscriber in self._subscribers else None
-
-    def publish(self, event: Event) -> None:
-        for subscriber in list(self._subscribers):
-            try:
-                subscriber(event)
-            except Exception:
-                logger.exception("an event subscriber failed on a %s event", EVENT_NAMES[type(event)])
