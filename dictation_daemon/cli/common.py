@@ -57,3 +57,15 @@ def run_guarded(function, arguments: argparse.Namespace) -> int:
     except UsageError as exc:
         print(f"dictation-daemon: {exc}", file=sys.stderr)
         return 2
+
+
+def stop_timeout_seconds(text: str) -> float:
+    """``--stop-timeout`` of ``run`` and ``service install``: the service passes it on to ``run``, so both
+    refuse the same values, when the command is given rather than when the service starts."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < value <= 600:
+        raise argparse.ArgumentTypeError("give a number of seconds above 0 and at most 600")
+    return value

@@ -13,6 +13,7 @@ from ..rpc.stream import SocketInUse
 from .common import (
     UsageError,
     add_config_argument,
+    stop_timeout_seconds,
     load_or_exit,
     run_guarded,
     setup_logging,
@@ -25,17 +26,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--headless", action="store_true",
                         help="no hotkeys and no typing: dictation is driven and received through the socket only")
     parser.add_argument("--verbose", action="store_true", help="debug logging (includes dictated text)")
-    parser.add_argument("--stop-timeout", type=_seconds, default=DEFAULT_STOP_TIMEOUT, metavar="SECONDS",
+    parser.add_argument("--stop-timeout", type=stop_timeout_seconds, default=DEFAULT_STOP_TIMEOUT, metavar="SECONDS",
                         help="on SIGTERM/SIGINT, how long a dictation in progress may take to be finished and "
                              f"delivered before the daemon stops anyway (default {DEFAULT_STOP_TIMEOUT:g})")
     parser.set_defaults(run=lambda arguments: run_guarded(_run, arguments))
-
-
-def _seconds(text: str) -> float:
-    value = float(text)
-    if not 0 < value <= 600:
-        raise argparse.ArgumentTypeError("give a number of seconds above 0 and at most 600")
-    return value
 
 
 def _run(arguments: argparse.Namespace) -> int:

@@ -24,7 +24,7 @@ from ..service.unit import (
     render_unit,
     unit_path,
 )
-from .common import UsageError, load_or_exit, run_guarded
+from .common import UsageError, load_or_exit, run_guarded, stop_timeout_seconds
 from .run import DEFAULT_STOP_TIMEOUT
 
 _ENABLE_LATER = ("once a user service manager runs (log in through a systemd session, or enable lingering with "
@@ -40,7 +40,7 @@ def register(commands: argparse._SubParsersAction) -> None:
                          help="run with hotkeys and typing in the graphical session (default: --headless, "
                               "driven through the socket only)")
     install.add_argument("--config", type=Path, metavar="FILE", help="the configuration the service runs with")
-    install.add_argument("--stop-timeout", type=float, default=DEFAULT_STOP_TIMEOUT, metavar="SECONDS",
+    install.add_argument("--stop-timeout", type=stop_timeout_seconds, default=DEFAULT_STOP_TIMEOUT, metavar="SECONDS",
                          help="passed to `run --stop-timeout`; systemd's own stop timeout is 10 s longer")
     install.set_defaults(run=lambda arguments: run_guarded(_install, arguments))
     uninstall = actions.add_parser("uninstall", help="stop and disable the service and remove its unit")

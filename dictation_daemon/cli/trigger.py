@@ -49,7 +49,7 @@ def _call(arguments: argparse.Namespace, method: str) -> Any:
         config = load_or_exit(arguments.config)
         path = config.rpc.socket_path or default_socket_path()
     try:
-        with RpcClient(path) as client:
+        with RpcClient.connect(path) as client:
             return client.call(method)
     except DaemonNotRunning as error:
         raise UsageError(f"{error}; start it with `dictation-daemon run`") from None

@@ -173,3 +173,42 @@ def test_clients_that_never_initialize_still_get_transcripts_but_no_commands(tmp
         assert notifications(plain, "transcript", 1)[0]["field"] is None
         with pytest.raises(RpcCallError):
             plain.call("shutdown")
+
+
+def test_the_trigger_commands_reach_a_daemon_on_loopback_tcp(tmp_path):
+    with running_daemon(tmp_path, rpc={"transport": "tcp"}) as rig:
+        for command, expected in (("status", "idle"), ("cancel", "idle")):
+            result = subprocess.run([str(DAEMON), command, "--socket", str(rig.socket)],
+                                    capture_output=True, text=True, timeout=30)
+            assert result.returncode == 0, result.stderr
+            assert expected in result.stdout and "no dictation daemon" not in result.stderr
+
+
+def test_an_unauthenticated_tcp_client_is_closed_after_the_deadline_however_it_trickles(monkeypatch):
+    from dictation_daemon.rpc import stream
+    from dictation_daemon.rpc.jsonrpc import Dispatcher
+    from dictation_daemon.rpc.server import RpcServer
+
+    monkeypatch.setattr(stream, "AUTHENTICATION_SECONDS", 1.0)
+
+    async def main() -> float:
+        transport = stream.TcpTransport()
+        server = RpcServer(Dispatcher(), [transport])
+        await server.start()
+        try:
+            host, port = transport.host_port
+            reader, writer = await asyncio.open_connection(host, port)
+            started = asyncio.get_running_loop().time()
+            while not reader.at_eof() and asyncio.get_running_loop().time() - started < 5:
+                writer.write(b" ")  # one byte at a time, well within any per-read timeout
+                await writer.drain()
+                try:
+                    await asyncio.wait_for(reader.read(100), 0.3)
+                except TimeoutError:
+                    pass
+            writer.close()
+            return asyncio.get_running_loop().time() - started
+        finally:
+            await server.close()
+
+    assert asyncio.run(main()) < 3

@@ -95,3 +95,10 @@ def test_uninstall_removes_the_unit_and_says_when_there_was_none(tmp_path):
     assert not unit_file(tmp_path).exists()
     again = service(tmp_path, "uninstall", systemctl=False)
     assert again.returncode == 0 and "not installed" in again.stdout
+
+
+@pytest.mark.parametrize("seconds", ["0", "-3", "601", "soon"])
+def test_install_refuses_a_stop_timeout_that_run_would_refuse(tmp_path, seconds):
+    result = service(tmp_path, "install", "--stop-timeout", seconds, systemctl=False)
+    assert result.returncode == 2 and "--stop-timeout" in result.stderr
+    assert not unit_file(tmp_path).exists()
