@@ -34,6 +34,13 @@ _KEYSYM_NAMES = {
 }
 
 
+def display_gone_errors() -> tuple[type[BaseException], ...]:
+    """What Xlib raises once the X server has gone away (a logout ends it before the daemon)."""
+    from Xlib.error import ConnectionClosedError
+
+    return (ConnectionClosedError, OSError)
+
+
 def _modifier_masks(X: Any) -> dict[str, int]:
     return {"ctrl": X.ControlMask, "shift": X.ShiftMask, "alt": X.Mod1Mask, "cmd": X.Mod4Mask, "alt_gr": X.Mod5Mask}
 
@@ -96,23 +103,30 @@ class KeyGrab:
         self._thread.start()
 
     def stop(self) -> None:
+        """Releases the grabs; when the X server is already gone (a logout), there is nothing to release."""
         if self._display is None:
             return
         self._running = False
         if self._thread is not None:
             self._thread.join(1.0)
-        root = self._display.screen().root
-        for keycode, modifiers in self._grabbed:
-            root.ungrab_key(keycode, modifiers)
-        self._display.sync()
-        self._display.close()
-        self._display = None
-        self._grabbed.clear()
+        display, self._display = self._display, None
+        grabbed, self._grabbed = self._grabbed, []
+        try:
+            root = display.screen().root
+            for keycode, modifiers in grabbed:
+                root.ungrab_key(keycode, modifiers)
+            display.sync()
+            display.close()
+        except display_gone_errors() as error:
+            logger.debug("hotkey grabs not released: the display is gone (%s)", error)
 
     def _discard_events(self) -> None:
         display = self._display
-        while self._running:
-            ready, _, _ = select.select([display.fileno()], [], [], 0.2)
-            if ready:
-                for _ in range(display.pending_events()):
-                    display.next_event()
+        try:
+            while self._running:
+                ready, _, _ = select.select([display.fileno()], [], [], 0.2)
+                if ready:
+                    for _ in range(display.pending_events()):
+                        display.next_event()
+        except display_gone_errors() as error:
+            logger.debug("hotkey grabs ended: the display is gone (%s)", error)

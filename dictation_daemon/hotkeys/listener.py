@@ -15,7 +15,7 @@ from types import ModuleType
 from typing import Any
 
 from .combo import ComboError, normalise_key
-from .grab import KeyGrab
+from .grab import KeyGrab, display_gone_errors
 from .machine import Action, PushToTalk
 
 logger = logging.getLogger(__name__)
@@ -51,6 +51,21 @@ def key_name(key: Any) -> str | None:
         return None
 
 
+def _quiet_listener_class() -> type:
+    """pynput's keyboard listener, ending quietly when the X server goes away before it (a logout): its thread
+    would otherwise print a traceback while it cleans up on a dead connection."""
+    keyboard = load_pynput_keyboard()
+
+    class QuietListener(keyboard.Listener):  # type: ignore[misc, name-defined]
+        def run(self) -> None:
+            try:
+                super().run()
+            except display_gone_errors() as error:
+                logger.debug("hotkey listener ended: the display is gone (%s)", error)
+
+    return QuietListener
+
+
 class HotkeyListener:
     """Runs a global keyboard listener for the lifetime of the daemon and calls ``on_action`` on the loop."""
 
@@ -66,8 +81,7 @@ class HotkeyListener:
     async def start(self) -> None:
         """Starts listening; raises :class:`HotkeysUnavailable` if the listener dies or does not get ready."""
         self._loop = asyncio.get_running_loop()
-        keyboard = load_pynput_keyboard()
-        listener = keyboard.Listener(
+        listener = _quiet_listener_class()(
             on_press=lambda key: self._from_listener(key, True),
             on_release=lambda key: self._from_listener(key, False),
         )
@@ -110,8 +124,11 @@ class HotkeyListener:
             self._tick = None
         listener, self._listener = self._listener, None
         if listener is not None:
-            listener.stop()
-            listener.join(1.0)  # let it close its X connections before the display may go away
+            try:
+                listener.stop()
+                listener.join(1.0)  # let it close its X connections before the display may go away
+            except display_gone_errors() as error:
+                logger.debug("hotkey listener stopped after the display went away (%s)", error)
 
     @staticmethod
     def _failure(listener: Any) -> str:

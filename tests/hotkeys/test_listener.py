@@ -86,3 +86,34 @@ def test_hotkeys_do_not_reach_the_focused_application(display_env: dict[str, str
         actions = asyncio.run(listen_while(display_env, Mode.HOLD, script, bindings))
         assert actions == [Action.PASTE_LAST]
         assert field.settle() == "typed"
+
+
+QUIT_AFTER_THE_DISPLAY = """
+import asyncio, os, sys, time
+from tests.rig.display import virtual_display
+from dictation_daemon.hotkeys.combo import parse_combo
+from dictation_daemon.hotkeys.listener import HotkeyListener
+from dictation_daemon.hotkeys.machine import Bindings, Mode, PushToTalk
+
+screen = virtual_display()
+os.environ["DISPLAY"] = screen.__enter__()
+loop = asyncio.new_event_loop()
+listener = HotkeyListener(PushToTalk(Bindings(parse_combo("ctrl+alt+space")), Mode.HOLD), print)
+loop.run_until_complete(listener.start())
+screen.__exit__(None, None, None)  # a logout: the X server ends before the daemon
+time.sleep(1.0)
+listener.stop()
+loop.close()
+time.sleep(0.5)
+print("stopped")
+"""
+
+
+def test_the_listener_ends_quietly_when_the_x_server_went_away_first():
+    import sys
+    from pathlib import Path
+
+    result = subprocess.run([sys.executable, "-c", QUIT_AFTER_THE_DISPLAY], capture_output=True, text=True,
+                            timeout=60, cwd=Path(__file__).resolve().parents[2])
+    assert result.returncode == 0 and result.stdout.strip() == "stopped"
+    assert "Traceback" not in result.stderr and "Exception in thread" not in result.stderr, result.stderr
