@@ -7,16 +7,16 @@ import asyncio
 
 from ..app.reload import DEFAULT_STOP_TIMEOUT
 from ..config import load_config
+from ..files.private import UnsafeFolder
 from ..plugins.registry import UnknownPlugin
-from ..rpc.paths import UnsafeSocketFolder
 from ..rpc.stream import SocketInUse
 from .common import (
     UsageError,
     add_config_argument,
-    stop_timeout_seconds,
     load_or_exit,
     run_guarded,
     setup_logging,
+    stop_timeout_seconds,
 )
 
 
@@ -45,5 +45,5 @@ def _run(arguments: argparse.Namespace) -> int:
             load_config=lambda: load_config(arguments.config),
             configure_logging=lambda new: setup_logging(new, arguments.verbose),
         ))
-    except (SocketInUse, UnsafeSocketFolder, UnknownPlugin) as error:
+    except (SocketInUse, UnsafeFolder, UnknownPlugin) as error:
         raise UsageError(str(error)) from None

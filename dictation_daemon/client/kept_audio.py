@@ -6,10 +6,11 @@ everything the user says; beyond ``memory_limit_bytes`` it moves to a spill file
 exhaust memory and nothing the user said is thrown away.
 
 The spill file is patient speech, so it is made as private and short-lived as the platform allows: it is
-created with mode 0600 in a fresh 0700 folder under ``$XDG_RUNTIME_DIR`` (a per-user tmpfs, cleared at
-logout; the system temporary folder if unset), and unlinked at once, so it has no name, no other process
-can open it, and it vanishes with the process, even after a crash. It is closed, and its storage freed,
-as soon as the audio in it has been transcribed.
+created with mode 0600 in the daemon's private 0700 folder (:func:`~dictation_daemon.files.private.runtime_folder`:
+under ``$XDG_RUNTIME_DIR``, a per-user tmpfs cleared at logout, or else in the user's cache folder, never
+the shared temporary folder), and unlinked at once, so it has no name, no other process can open it, and
+it vanishes with the process, even after a crash. It is closed, and its storage freed, as soon as the
+audio in it has been transcribed. Where no private folder can be had, the audio stays in memory.
 """
 
 from __future__ import annotations
@@ -18,16 +19,19 @@ import logging
 import os
 import tempfile
 from collections.abc import Mapping
+from pathlib import Path
 from typing import BinaryIO
+
+from ..files.private import UnsafeFolder, private_folder, runtime_folder
 
 logger = logging.getLogger(__name__)
 
 BYTES_PER_SAMPLE = 2
 
 
-def default_spill_dir(environ: Mapping[str, str] = os.environ) -> str | None:
-    """``$XDG_RUNTIME_DIR`` when set; ``None`` means the system temporary folder."""
-    return environ.get("XDG_RUNTIME_DIR") or None
+def default_spill_dir(environ: Mapping[str, str] = os.environ) -> Path:
+    """The daemon's private runtime folder, where a spill file is made."""
+    return runtime_folder(environ)
 
 
 class KeptAudio:
@@ -38,16 +42,19 @@ class KeptAudio:
     come back to memory once trimming leaves half of that.
     """
 
-    def __init__(self, memory_limit_bytes: int, spill_dir: str | None = None) -> None:
+    def __init__(self, memory_limit_bytes: int, spill_dir: Path | None = None) -> None:
+        """``spill_dir`` is made private (0700) when a spill needs it, or refused if it is not the user's own."""
         if memory_limit_bytes < BYTES_PER_SAMPLE:
             raise ValueError("the memory limit must hold at least one sample")
         self.memory_limit_bytes = memory_limit_bytes
-        self.spill_dir = spill_dir
+        self.spill_dir = spill_dir or default_spill_dir()
         self.start = 0
         self.end = 0
         self._memory = bytearray()
         self._file: BinaryIO | None = None
         self._file_start = 0  # sample index of the file's first byte
+        self._spill_refused = False
+        """No private folder could be had: the audio stays in memory rather than be lost."""
 
     @property
     def samples(self) -> int:
@@ -62,7 +69,7 @@ class KeptAudio:
         """Adds samples at the end (an odd trailing byte is a caller's bug and is refused)."""
         if len(pcm16) % BYTES_PER_SAMPLE:
             raise ValueError("PCM16 comes in whole samples")
-        if self._file is None and (len(self._memory) + len(pcm16)) > self.memory_limit_bytes:
+        if self._file is None and not self._spill_refused and len(self._memory) + len(pcm16) > self.memory_limit_bytes:
             self._spill()
         if self._file is not None:
             self._file.seek(0, os.SEEK_END)
@@ -102,12 +109,14 @@ class KeptAudio:
     # --- internals ------------------------------------------------------------------------------
 
     def _spill(self) -> None:
-        folder = tempfile.mkdtemp(prefix="dictation-daemon-", dir=self.spill_dir)  # mode 0700, fresh
         try:
+            folder = private_folder(self.spill_dir)
             # 0600 and unlinked at once (O_TMPFILE where available): no name survives, even a crash.
             self._file = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115 - lives as long as the spill
-        finally:
-            os.rmdir(folder)
+        except (UnsafeFolder, OSError) as error:
+            logger.warning("kept audio stays in memory: no private folder for a spill file (%s)", error)
+            self._spill_refused = True
+            return
         self._file.write(self._memory)
         self._file_start = self.start
         self._memory = bytearray()

@@ -26,6 +26,7 @@ import contextlib
 import logging
 import random
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 
 from ..corti.auth import AuthUnavailableError
 from ..events.connection import ConnectionState, ConnectionStatus
@@ -41,7 +42,7 @@ from .backend import Backend
 from .backoff import RetryPolicy
 from .errors import ConnectionLostError, SessionError, SocketRefusedError
 from .futures import fail, resolve
-from .kept_audio import BYTES_PER_SAMPLE, KeptAudio, default_spill_dir
+from .kept_audio import BYTES_PER_SAMPLE, KeptAudio
 from .replay import SAMPLE_RATE, ReplayLedger, SendAudio, SendFlush, StreamOutcome
 from .session import TranscribeSession
 
@@ -71,7 +72,7 @@ class ResilientSession:
         *,
         retry: RetryPolicy = DEFAULT_RETRY,
         buffer_limit_seconds: float = DEFAULT_BUFFER_LIMIT_SECONDS,
-        spill_dir: str | None = None,
+        spill_dir: Path | None = None,
         replay_speed: float = 1.0,
         on_status: Callable[[ConnectionStatus], None] | None = None,
         rng: random.Random | None = None,
@@ -86,7 +87,7 @@ class ResilientSession:
         self._on_status = on_status
         self._rng = rng or random.Random()
         limit_bytes = int(buffer_limit_seconds * SAMPLE_RATE) * BYTES_PER_SAMPLE
-        self._kept = KeptAudio(limit_bytes, spill_dir if spill_dir is not None else default_spill_dir())
+        self._kept = KeptAudio(limit_bytes, spill_dir)
         self._ledger = ReplayLedger()
         self.status = ConnectionStatus(ConnectionState.CONNECTING)
         loop = asyncio.get_running_loop()

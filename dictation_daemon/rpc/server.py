@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
+from ..files.private import private_folder, write_private_file
 from .connection import Connection
 from .jsonrpc import (
     AUTHENTICATE,
@@ -29,7 +30,6 @@ from .jsonrpc import (
     RpcError,
     notification,
 )
-from .paths import prepare_folder, write_private_file
 
 logger = logging.getLogger(__name__)
 
@@ -116,7 +116,7 @@ class RpcServer:
                                         "token": self.token, "websocket": None}
             for transport in self.transports:
                 endpoint.update(transport.endpoint())
-            prepare_folder(self.endpoint_file.parent)
+            private_folder(self.endpoint_file.parent)
             write_private_file(self.endpoint_file, json.dumps(endpoint))
             self._wrote_endpoint = True
 

@@ -19,8 +19,8 @@ import struct
 from pathlib import Path
 from typing import Any
 
+from ..files.private import private_folder
 from .jsonrpc import TOO_MANY_CLIENTS, LineSplitter, RpcError, encode, error_response
-from .paths import prepare_folder
 from .server import RpcServer
 
 logger = logging.getLogger(__name__)
@@ -163,7 +163,7 @@ class UnixTransport(_StreamTransport):
     async def start(self, server: RpcServer) -> None:
         """Creates the private folder and binds the socket; a stale socket file is replaced, a live one refused."""
         self._server = server
-        prepare_folder(self.path.parent)
+        private_folder(self.path.parent)
         if self.path.exists() or self.path.is_symlink():
             if await _answers(self.path):
                 raise SocketInUse(f"another daemon is already listening on {self.path}")
