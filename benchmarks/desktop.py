@@ -35,8 +35,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 import Xlib.display
+import yaml
 from Xlib import XK, X
 from Xlib.ext import xtest
 

@@ -12,7 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from dictation_daemon.insertion.rules import join
-from dictation_daemon.protocol.messages import CommandData, TranscribeConfig, TranscriptData
+from dictation_daemon.protocol.messages import (
+    CommandData,
+    TranscribeConfig,
+    TranscriptData,
+)
 from dictation_daemon.server.recognizer import RecognizedSegment
 from dictation_daemon.server.text import TextPipeline
 

@@ -25,16 +25,19 @@ from dataclasses import dataclass
 
 from benchmarks.report import cpu_model, replace_section
 from dictation_daemon.client.backend import Backend
-from dictation_daemon.events.connection import ConnectionState, ConnectionStatus
 from dictation_daemon.client.resilient import ResilientSession
 from dictation_daemon.client.session import DEFAULT_ANSWER_TIMEOUT
 from dictation_daemon.config import DaemonConfig
 from dictation_daemon.config.model import BackendSection
+from dictation_daemon.events.connection import ConnectionState, ConnectionStatus
 from dictation_daemon.protocol.messages import ServerMessage, Transcript
 from tests.resilience.dictation import BYTES_PER_SECOND, CONFIG, Dictated
 from tests.resilience.faults import FlushHookRecognizer
 from tests.resilience.rig import assert_clean_reference, assert_same_words, rig
-from tests.resilience.test_hangs import RELEASED_AT_THE_LAST_WORD, assert_recovered_from_one_hang
+from tests.resilience.test_hangs import (
+    RELEASED_AT_THE_LAST_WORD,
+    assert_recovered_from_one_hang,
+)
 from tests.server.tones import SCRIPT
 
 COMMAND = "python -m benchmarks.hang"

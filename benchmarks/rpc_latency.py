@@ -25,8 +25,8 @@ import time
 from pathlib import Path
 
 from benchmarks.report import cpu_model, replace_section
-from dictation_daemon.config.model import DaemonConfig
 from dictation_daemon.app.daemon import Daemon
+from dictation_daemon.config.model import DaemonConfig
 from dictation_daemon.events.dictation import Event, TranscriptEvent
 from dictation_daemon.server.app import LocalServer
 from dictation_daemon.server.scripted import ScriptedRecognizer

@@ -15,7 +15,10 @@ from functools import partial
 
 from dictation_daemon.server.app import LocalServer
 from dictation_daemon.server.engine import WhisperRecognizer
-from dictation_daemon.server.engine.whisper import DECODE_AHEAD_SECONDS, whisper_segmenter
+from dictation_daemon.server.engine.whisper import (
+    DECODE_AHEAD_SECONDS,
+    whisper_segmenter,
+)
 
 
 async def serve(pause_seconds: float, decode_ahead: bool) -> None:

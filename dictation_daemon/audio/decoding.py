@@ -23,7 +23,13 @@ from typing import Protocol
 import av
 import numpy as np
 
-from ..protocol.audio_format import AudioFormat, sniff_audio_format
+from ..protocol.audio_format import (
+    SAMPLE_RATE,
+    AudioFormat,
+    UnsupportedAudioFormat,
+    check_source_rate,
+    sniff_audio_format,
+)
 from .feed import ByteFeed, FeedAbandoned
 from .headers import IncompleteHeader, mp4_index_first, read_wav_pcm_header
 from .pcm import PcmConverter, frames_to_mono
@@ -179,7 +185,12 @@ class _ThreadedBackend:
         with av.open(self._feed, format=self._container, options=_OPEN_OPTIONS) as container:
             if not container.streams.audio:
                 raise AudioDecodeError(f"the {self._container} stream has no audio track")
-            for packet in container.demux(container.streams.audio[0]):
+            stream = container.streams.audio[0]
+            try:
+                check_source_rate(stream.sample_rate or 0, f"the {self._container} stream")
+            except UnsupportedAudioFormat as refused:
+                raise AudioDecodeError(str(refused)) from None
+            for packet in container.demux(stream):
                 for frame in packet.decode():
                     self._emit(frames_to_mono(resampler.resample(frame)))
         self._emit(frames_to_mono(resampler.resample(None)))
@@ -192,7 +203,7 @@ class StreamDecoder:
     sample exactly once. A decoding error is raised by the call that notices it and closes the decoder.
     """
 
-    def __init__(self, audio_format: AudioFormat, sample_rate: int = 16000) -> None:
+    def __init__(self, audio_format: AudioFormat, sample_rate: int = SAMPLE_RATE) -> None:
         self._format = audio_format
         self._sample_rate = sample_rate
         self._backend: _Backend | None = _PcmBackend(audio_format, sample_rate) if audio_format.is_raw_pcm else None
@@ -253,7 +264,10 @@ class StreamDecoder:
             )
         try:
             if container == "wav":
-                header = read_wav_pcm_header(self._head)
+                try:
+                    header = read_wav_pcm_header(self._head)
+                except UnsupportedAudioFormat as refused:
+                    self._fail(str(refused))
                 if header is not None:
                     self._head = self._head[header.data_offset :]
                     self._backend = _PcmBackend(header.layout, self._sample_rate, header.data_size)

@@ -13,7 +13,7 @@ from typing import Literal
 import av
 import numpy as np
 
-from ..protocol.audio_format import AudioFormat
+from ..protocol.audio_format import SAMPLE_RATE, AudioFormat
 
 OPUS_SAMPLE_RATES = (8000, 12000, 16000, 24000, 48000)
 """The input rates libopus accepts without resampling."""
@@ -39,7 +39,7 @@ class AudioEncoder(abc.ABC):
 class Pcm16Encoder(AudioEncoder):
     """Sends the samples as they are: raw PCM, which the server must be told the layout of."""
 
-    def __init__(self, sample_rate: int = 16000) -> None:
+    def __init__(self, sample_rate: int = SAMPLE_RATE) -> None:
         self.mime = AudioFormat("pcm", sample_rate=sample_rate).mime
 
     def encode(self, pcm16: bytes) -> bytes:
@@ -76,7 +76,7 @@ class OggOpusEncoder(AudioEncoder):
 
     mime = "audio/ogg; codecs=opus"
 
-    def __init__(self, sample_rate: int = 16000, bit_rate: int = 32000) -> None:
+    def __init__(self, sample_rate: int = SAMPLE_RATE, bit_rate: int = 32000) -> None:
         if sample_rate not in OPUS_SAMPLE_RATES:
             raise ValueError(f"Opus cannot encode {sample_rate} Hz; capture at one of {OPUS_SAMPLE_RATES}")
         self._sink = _Sink()
@@ -128,7 +128,7 @@ class OggOpusEncoder(AudioEncoder):
                 self._container.mux(packet)
 
 
-def make_encoder(name: Literal["pcm", "ogg-opus"], sample_rate: int = 16000) -> AudioEncoder:
+def make_encoder(name: Literal["pcm", "ogg-opus"], sample_rate: int = SAMPLE_RATE) -> AudioEncoder:
     """The encoder a client configuration names."""
     if name == "pcm":
         return Pcm16Encoder(sample_rate)

@@ -7,11 +7,12 @@ from pathlib import Path
 import av
 import numpy as np
 
+from ..protocol.audio_format import SAMPLE_RATE
 from .decoding import AudioDecodeError
 from .whole import decode_whole
 
 
-def read_pcm16(path: str | Path, sample_rate: int = 16000) -> bytes:
+def read_pcm16(path: str | Path, sample_rate: int = SAMPLE_RATE) -> bytes:
     """Decodes any audio file FFmpeg reads (WAV, Ogg/Opus, MP3, FLAC, M4A, ...) to little-endian PCM16 mono.
 
     Raises :class:`AudioDecodeError` naming the file when it is missing, unreadable or holds no audio.

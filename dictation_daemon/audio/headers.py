@@ -11,7 +11,7 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
-from ..protocol.audio_format import AudioFormat
+from ..protocol.audio_format import AudioFormat, check_source_rate
 
 _WAVE_FORMAT_PCM = 1
 _WAVE_FORMAT_EXTENSIBLE = 0xFFFE
@@ -35,7 +35,9 @@ class IncompleteHeader(Exception):
 def read_wav_pcm_header(head: bytes) -> WavPcmHeader | None:
     """Parses a WAV header; ``None`` if the samples are not 16-bit PCM (left to FFmpeg).
 
-    Raises :class:`IncompleteHeader` until ``head`` reaches the start of the ``data`` chunk.
+    Raises :class:`IncompleteHeader` until ``head`` reaches the start of the ``data`` chunk, and
+    :class:`~dictation_daemon.protocol.audio_format.UnsupportedAudioFormat` for a rate no audio uses,
+    whatever the sample format.
     """
     offset = 12  # after "RIFF", the RIFF size and "WAVE"
     layout: AudioFormat | None = None
@@ -52,6 +54,7 @@ def read_wav_pcm_header(head: bytes) -> WavPcmHeader | None:
             if len(head) < body + 16:
                 raise IncompleteHeader
             tag, channels, rate, _, _, bits = struct.unpack_from("<HHIIHH", head, body)
+            check_source_rate(rate, "the WAV header")
             if tag not in (_WAVE_FORMAT_PCM, _WAVE_FORMAT_EXTENSIBLE) or bits != 16 or not 1 <= channels <= 2:
                 return None
             layout = AudioFormat("pcm", sample_rate=rate, channels=channels, bits=16)

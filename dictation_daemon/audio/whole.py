@@ -7,13 +7,15 @@ from typing import BinaryIO
 import av
 import numpy as np
 
+from ..protocol.audio_format import SAMPLE_RATE, check_source_rate
 from .pcm import frames_to_mono
 
 
-def decode_whole(source: str | BinaryIO, container: str | None = None, sample_rate: int = 16000) -> np.ndarray:
+def decode_whole(source: str | BinaryIO, container: str | None = None, sample_rate: int = SAMPLE_RATE) -> np.ndarray:
     """Returns the first audio track as float32 mono at ``sample_rate``.
 
-    Raises :class:`ValueError` for input without an audio track and lets FFmpeg's own errors
+    Raises :class:`ValueError` for input without an audio track or with a sample rate no audio uses
+    (:class:`~dictation_daemon.protocol.audio_format.UnsupportedAudioFormat`), and lets FFmpeg's own errors
     (:class:`av.FFmpegError`) through; callers turn both into a message about their input.
     """
     resampler = av.AudioResampler(format="flt", layout="mono", rate=sample_rate)
@@ -21,6 +23,7 @@ def decode_whole(source: str | BinaryIO, container: str | None = None, sample_ra
     with av.open(source, format=container) as media:
         if not media.streams.audio:
             raise ValueError("no audio track")
+        check_source_rate(media.streams.audio[0].sample_rate or 0, "the recording")
         for frame in media.decode(media.streams.audio[0]):
             parts.append(frames_to_mono(resampler.resample(frame)))
     parts.append(frames_to_mono(resampler.resample(None)))

@@ -22,7 +22,7 @@ from collections.abc import AsyncIterator
 import numpy as np
 import sounddevice as sd
 
-from .microphone import SAMPLE_RATE
+from ..protocol.audio_format import SAMPLE_RATE
 
 CUE_HZ = 4500.0
 """Frequency of every cue tone, the centre of the band :class:`CueFilter` removes."""

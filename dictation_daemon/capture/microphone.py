@@ -22,6 +22,7 @@ from typing import Any
 
 import sounddevice as sd
 
+from ..protocol.audio_format import BYTES_PER_SECOND, SAMPLE_RATE
 from .devices import (
     InputDevice,
     find_input_device,
@@ -33,8 +34,6 @@ from .utterance import MicrophoneFailed, Outcome, Utterance
 
 log = logging.getLogger(__name__)
 
-SAMPLE_RATE = 16_000
-BYTES_PER_SECOND = SAMPLE_RATE * 2
 STALL_SECONDS = 5.0
 """A running stream that delivers nothing for this long is treated as a lost device (some ALSA paths stall
 instead of reporting an error). Generous, because a sound server may take a couple of seconds to start

@@ -128,6 +128,7 @@ async def _serve_async(settings: ServerSection, recognizer: Recognizer, verifier
         config_timeout=settings.config_timeout_seconds,
         token_check=verifier.verify if verifier is not None else None,
         max_sessions=settings.max_sessions,
+        max_audio_speed=settings.max_audio_speed,
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -13,9 +13,10 @@ from ..audio.decoding import AudioDecodeError
 from ..audio.files import read_pcm16
 from ..client.errors import SessionError
 from ..client.session import TranscribeSession
-from ..client.streaming import BYTES_PER_SECOND, stream_pcm
+from ..client.streaming import stream_pcm
 from ..corti.auth import AuthError
 from ..insertion.rules import join
+from ..protocol.audio_format import BYTES_PER_SECOND
 from ..protocol.messages import Transcript
 from .common import (
     UsageError,

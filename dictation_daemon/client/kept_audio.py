@@ -23,10 +23,10 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..files.private import UnsafeFolder, private_folder, runtime_folder
+from ..protocol.audio_format import BYTES_PER_SAMPLE
 
 logger = logging.getLogger(__name__)
 
-BYTES_PER_SAMPLE = 2
 
 
 def default_spill_dir(environ: Mapping[str, str] = os.environ) -> Path:

@@ -27,6 +27,7 @@ import enum
 from collections import deque
 from dataclasses import dataclass
 
+from ..protocol.audio_format import SAMPLE_RATE
 from ..protocol.messages import (
     AudioEvent,
     Command,
@@ -42,7 +43,6 @@ from ..protocol.messages import (
     Usage,
 )
 
-SAMPLE_RATE = 16000
 CHUNK_SAMPLES = SAMPLE_RATE // 4
 """Audio goes out in chunks of at most 250 ms, what Corti recommends."""
 FLUSH_MARGIN_SAMPLES = SAMPLE_RATE // 10

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from ..corti.auth import AuthUnavailableError
 from ..events.connection import ConnectionState, ConnectionStatus
+from ..protocol.audio_format import BYTES_PER_SAMPLE, SAMPLE_RATE
 from ..protocol.messages import (
     ConfigAccepted,
     Ended,
@@ -42,8 +43,8 @@ from .backend import Backend
 from .backoff import RetryPolicy
 from .errors import ConnectionLostError, SessionError, SocketRefusedError
 from .futures import fail, resolve
-from .kept_audio import BYTES_PER_SAMPLE, KeptAudio
-from .replay import SAMPLE_RATE, ReplayLedger, SendAudio, SendFlush, StreamOutcome
+from .kept_audio import KeptAudio
+from .replay import ReplayLedger, SendAudio, SendFlush, StreamOutcome
 from .session import TranscribeSession
 
 logger = logging.getLogger(__name__)

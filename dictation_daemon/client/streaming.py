@@ -9,9 +9,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
+from ..protocol.audio_format import BYTES_PER_SECOND
 from .session import TranscribeSession
 
-BYTES_PER_SECOND = 16000 * 2
 DEFAULT_CHUNK_SECONDS = 0.25
 
 

@@ -127,6 +127,9 @@ class ServerSection(Section):
     jwt: ServerJwtSection | None = None
     max_sessions: Annotated[int, Field(ge=1, le=10000)] = 16
     """Sessions open at once in this process; a handshake beyond them is answered with HTTP 503."""
+    max_audio_speed: Annotated[float, Field(gt=0, le=1000)] = 16.0
+    """Seconds of audio one session may have decoded per second of wall time (after a 2-minute burst), so
+    no upload takes the engine away from the other sessions."""
 
 
 class LoggingSection(Section):

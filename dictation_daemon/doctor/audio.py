@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from ..capture.level import rms_dbfs
 from ..config.model import DaemonConfig
+from ..protocol.audio_format import SAMPLE_RATE
 from .report import Check, fail, ok, warn
 
 SECONDS = 1.0
-SAMPLE_RATE = 16_000
 SILENT_DBFS = -100.0
 """At or below this the device delivered (near) digital zeros: muted, unplugged or the wrong source."""
 

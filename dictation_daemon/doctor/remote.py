@@ -16,9 +16,10 @@ from ..client.errors import SessionError
 from ..config.model import DaemonConfig
 from ..corti.auth import AuthError, TokenProvider
 from ..corti.credentials import CredentialsError
+from ..protocol.audio_format import BYTES_PER_SECOND
 from .report import Check, fail, ok
 
-SILENCE = bytes(16_000)
+SILENCE = bytes(BYTES_PER_SECOND // 2)
 """Half a second of 16 kHz PCM16 silence."""
 TIMEOUT_SECONDS = 60.0
 

@@ -9,6 +9,16 @@ from dataclasses import dataclass
 
 PCM_MIME = "audio/pcm"
 
+SAMPLE_RATE = 16000
+"""The one rate inside the daemon: the microphone captures it, the client sends it, the engine hears it."""
+BYTES_PER_SAMPLE = 2
+"""16-bit mono PCM."""
+BYTES_PER_SECOND = SAMPLE_RATE * BYTES_PER_SAMPLE
+
+SOURCE_RATES = range(8000, 192001)
+"""Sample rates a container may declare: from telephone audio to studio recordings. Outside it no real
+recording exists, and a tiny declared rate would make a small upload expand into hours of samples."""
+
 # MIME type (without parameters) → the container PyAV should demux.
 _CONTAINERS = {
     "audio/ogg": "ogg",
@@ -31,12 +41,19 @@ class UnsupportedAudioFormat(ValueError):
     """The ``audioFormat`` names something the server cannot decode (answered with ``CONFIG_REJECTED``)."""
 
 
+def check_source_rate(rate: int, where: str) -> None:
+    """Raises :class:`UnsupportedAudioFormat` for a rate no audio uses (see :data:`SOURCE_RATES`)."""
+    if rate not in SOURCE_RATES:
+        raise UnsupportedAudioFormat(f"{where} declares a sample rate of {rate} Hz; audio from "
+                                     f"{SOURCE_RATES.start} to {SOURCE_RATES.stop - 1} Hz is accepted")
+
+
 @dataclass(frozen=True)
 class AudioFormat:
     """A stream's container and, for raw PCM, its sample layout."""
 
     container: str
-    sample_rate: int = 16000
+    sample_rate: int = SAMPLE_RATE
     channels: int = 1
     bits: int = 16
 
@@ -77,7 +94,7 @@ def parse_audio_format(mime: str) -> AudioFormat:
     try:
         layout = AudioFormat(
             "pcm",
-            sample_rate=int(parameters.get("rate", 16000)),
+            sample_rate=int(parameters.get("rate", SAMPLE_RATE)),
             channels=int(parameters.get("channels", 1)),
             bits=int(parameters.get("bits", 16)),
         )

@@ -20,6 +20,7 @@ from websockets.http11 import Request, Response
 
 from ..protocol.server import ServerEvent, ServerPolicy, ServerProtocol
 from .limits import SessionSlots
+from .pacing import DEFAULT_BURST_SECONDS, DEFAULT_SPEED, DecodeBudget
 from .recognizer import Recognizer
 from .session import ServerSession
 
@@ -51,6 +52,8 @@ class LocalServer:
         delta_usage_seconds: float = 30.0,
         token_check: Callable[[str], bool | Awaitable[bool]] | None = None,
         max_sessions: int | None = None,
+        max_audio_speed: float = DEFAULT_SPEED,
+        audio_burst_seconds: float = DEFAULT_BURST_SECONDS,
     ) -> None:
         self.recognizer = recognizer
         self.host = host
@@ -59,6 +62,8 @@ class LocalServer:
         self.delta_usage_seconds = delta_usage_seconds
         self.token_check = token_check
         self.slots = SessionSlots(max_sessions)
+        self.max_audio_speed = max_audio_speed
+        self.audio_burst_seconds = audio_burst_seconds
         self._policy = ServerPolicy(supported_languages=recognizer.supported_languages)
         self._server: Server | None = None
 
@@ -110,7 +115,8 @@ class LocalServer:
 
     async def _serve_connection(self, connection: ServerConnection) -> None:
         protocol = ServerProtocol(self._policy)
-        session = ServerSession(protocol, self.recognizer, self.delta_usage_seconds)
+        session = ServerSession(protocol, self.recognizer, self.delta_usage_seconds,
+                                DecodeBudget(self.max_audio_speed, self.audio_burst_seconds))
         work: asyncio.Queue[ServerEvent | None] = asyncio.Queue(maxsize=32)
         worker = asyncio.create_task(self._work(connection, protocol, session, work))
         timer = asyncio.get_running_loop().call_later(self.config_timeout, self._time_out, connection, protocol)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .recognizer import SAMPLE_RATE
+from ..protocol.audio_format import SAMPLE_RATE
 
 LONG_SILENCE_SECONDS = 10.0
 SILENCE_DBFS = -50.0

@@ -16,7 +16,6 @@ import numpy as np
 
 from ..protocol.messages import TranscribeConfig
 
-SAMPLE_RATE = 16000
 """Every recognizer receives audio at this rate, mono, as float32 in [-1, 1]."""
 
 

@@ -11,8 +11,9 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from ..protocol.audio_format import SAMPLE_RATE
 from ..protocol.messages import TranscribeConfig
-from .recognizer import SAMPLE_RATE, RecognitionStream, RecognizedSegment, Recognizer
+from .recognizer import RecognitionStream, RecognizedSegment, Recognizer
 from .segmenter import SpeechSegmenter, SpeechSpan
 
 ENGLISH = frozenset({"en", "en-US", "en-GB"})

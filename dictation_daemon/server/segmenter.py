@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .recognizer import SAMPLE_RATE
+from ..protocol.audio_format import SAMPLE_RATE
 
 FRAME_SECONDS = 0.02
 

@@ -14,7 +14,7 @@ import logging
 import numpy as np
 
 from ..audio.decoding import AudioDecodeError, StreamDecoder
-from ..protocol.audio_format import AudioFormat
+from ..protocol.audio_format import SAMPLE_RATE, AudioFormat
 from ..protocol.messages import CommandData, TranscriptData
 from ..protocol.server import (
     AudioReceived,
@@ -25,7 +25,8 @@ from ..protocol.server import (
     SessionStarted,
 )
 from .audio_events import AudioEventDetector
-from .recognizer import SAMPLE_RATE, RecognitionStream, RecognizedSegment, Recognizer
+from .pacing import DecodeBudget
+from .recognizer import RecognitionStream, RecognizedSegment, Recognizer
 from .text.pipeline import TextPipeline
 
 logger = logging.getLogger(__name__)
@@ -40,8 +41,11 @@ class ServerSession:
     ``emit`` is called after each step so the shell can send whatever the protocol produced.
     """
 
-    def __init__(self, protocol: ServerProtocol, recognizer: Recognizer, delta_usage_seconds: float) -> None:
+    def __init__(self, protocol: ServerProtocol, recognizer: Recognizer, delta_usage_seconds: float,
+                 budget: DecodeBudget | None = None) -> None:
+        """``budget`` paces how fast this session's audio is decoded (:mod:`.pacing`)."""
         self._protocol = protocol
+        self._budget = budget or DecodeBudget()
         self._recognizer = recognizer
         self._delta_usage_seconds = delta_usage_seconds
         self._decoder: StreamDecoder | None = None
@@ -98,7 +102,11 @@ class ServerSession:
         if not len(samples):
             return
         assert self._stream is not None
-        self._audio_seconds += len(samples) / SAMPLE_RATE
+        seconds = len(samples) / SAMPLE_RATE
+        wait = self._budget.charge(seconds, asyncio.get_running_loop().time())
+        if wait:
+            await asyncio.sleep(wait)
+        self._audio_seconds += seconds
         for detected in self._events.feed(samples):
             self._protocol.send_audio_event(detected.event, detected.start_time_ms)
         self._send(await asyncio.to_thread(self._stream.accept_audio, samples))

@@ -13,7 +13,13 @@ from dictation_daemon.audio.decoding import AudioDecodeError, StreamDecoder
 from dictation_daemon.audio.encoding import OggOpusEncoder
 from dictation_daemon.audio.whole import decode_whole
 from dictation_daemon.protocol.audio_format import AudioFormat, parse_audio_format
-from tests.audio.media import RATE, decoder_threads, encode, envelope_similarity, to_pcm16
+from tests.audio.media import (
+    RATE,
+    decoder_threads,
+    encode,
+    envelope_similarity,
+    to_pcm16,
+)
 
 QUARTER = RATE // 4  # samples in 250 ms
 FRAGMENTED_MP4 = {"movflags": "frag_keyframe+empty_moov+default_base_moof", "frag_duration": "250000"}

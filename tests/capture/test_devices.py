@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from dictation_daemon.capture.devices import DeviceNotFound, InputDevice, find_input_device
+from dictation_daemon.capture.devices import (
+    DeviceNotFound,
+    InputDevice,
+    find_input_device,
+)
 
 DEVICES = [
     InputDevice(0, "HDA Intel PCH: ALC257 Analog (hw:0,0)", 2, False),

@@ -10,7 +10,16 @@ from pathlib import Path
 
 import numpy as np
 
-from tests.capture.sounds import RATE, WINDOW, read_pcm, tone_level, window_rms, windows_with_tone, write_tone, write_word
+from tests.capture.sounds import (
+    RATE,
+    WINDOW,
+    read_pcm,
+    tone_level,
+    window_rms,
+    windows_with_tone,
+    write_tone,
+    write_word,
+)
 from tests.rig.pulse import VirtualMicrophone, virtual_microphone
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from dictation_daemon.controller.machine import BeginCapture, ControllerCore, DiscardCapture, EndCapture, StateChanged
+from dictation_daemon.controller.machine import (
+    BeginCapture,
+    ControllerCore,
+    DiscardCapture,
+    EndCapture,
+    StateChanged,
+)
 from dictation_daemon.events.states import State, Trigger
 
 

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import asyncio
 
-from dictation_daemon.events.dictation import CommandEvent, StateEvent, TranscriptEvent
-from dictation_daemon.events.states import State
-from dictation_daemon.events.dictation import SessionErrorEvent, UsageEvent
 from dictation_daemon.events.delivery import Claim, Delivery
+from dictation_daemon.events.dictation import (
+    CommandEvent,
+    SessionErrorEvent,
+    StateEvent,
+    TranscriptEvent,
+    UsageEvent,
+)
+from dictation_daemon.events.states import State
 from dictation_daemon.plugins.base import Plugin
 from dictation_daemon.plugins.host import PluginHost
 

@@ -22,8 +22,8 @@ from Xlib import X
 from dictation_daemon.capture.cues import CUE_HZ
 from dictation_daemon.rpc.client import RpcClient
 from tests.e2e.conftest import spoken, words
-from tests.rig.daemon import TALK
 from tests.e2e.test_desktop import EXPECTED, SENTENCE, hold_and_speak, press, release
+from tests.rig.daemon import TALK
 from tests.rig.keys import recorded_keys
 from tests.rig.textfield import TextFieldWindow
 

@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from dictation_client import Client, Notification
 from dictation_client.ehr import Transcript, initialize_params
 from dictation_demo_editor.sections import TEMPLATES
+
 from tests.e2e.conftest import spoken, words
 from tests.rig.pipe_child import PipeChild, until_quiet
 from tests.rig.textfield import TextFieldWindow

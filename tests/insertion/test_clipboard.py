@@ -8,8 +8,12 @@ from collections.abc import Iterator
 import pyperclip
 import pytest
 
-from dictation_daemon.insertion.clipboard import ClipboardPaster, PasteRules, RestoreOutcome
 from dictation_daemon.insertion.chords import Chord
+from dictation_daemon.insertion.clipboard import (
+    ClipboardPaster,
+    PasteRules,
+    RestoreOutcome,
+)
 from dictation_daemon.insertion.window import WindowInfo
 from tests.rig.textfield import TextFieldWindow
 

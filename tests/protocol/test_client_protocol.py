@@ -6,7 +6,11 @@ import json
 
 import pytest
 
-from dictation_daemon.protocol.client import ClientProtocol, ClientProtocolError, ClientState
+from dictation_daemon.protocol.client import (
+    ClientProtocol,
+    ClientProtocolError,
+    ClientState,
+)
 from dictation_daemon.protocol.messages import (
     ConfigAccepted,
     ConfigDenied,

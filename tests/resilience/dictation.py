@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from dictation_daemon.client.backend import Backend
 from dictation_daemon.client.backoff import RetryPolicy
-from dictation_daemon.events.connection import ConnectionState, ConnectionStatus
 from dictation_daemon.client.resilient import ResilientSession
+from dictation_daemon.events.connection import ConnectionState, ConnectionStatus
 from dictation_daemon.protocol.messages import (
     Command,
     CommandDefinition,

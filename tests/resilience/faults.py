@@ -15,8 +15,9 @@ from collections.abc import Callable, Mapping
 import numpy as np
 
 from dictation_daemon.audio.decoding import AudioDecodeError
+from dictation_daemon.protocol.audio_format import SAMPLE_RATE
 from dictation_daemon.protocol.messages import TranscribeConfig
-from dictation_daemon.server.recognizer import SAMPLE_RATE, RecognitionStream, RecognizedSegment
+from dictation_daemon.server.recognizer import RecognitionStream, RecognizedSegment
 from dictation_daemon.server.scripted import ScriptedRecognizer
 
 HOOK_TIMEOUT = 30.0

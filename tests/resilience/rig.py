@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from dictation_daemon.client.backend import Backend
 from dictation_daemon.app.backend import open_backend
-from dictation_daemon.events.connection import ConnectionState
+from dictation_daemon.client.backend import Backend
 from dictation_daemon.config import DaemonConfig
+from dictation_daemon.events.connection import ConnectionState
 from dictation_daemon.protocol.messages import Transcript
 from dictation_daemon.server.app import TRANSCRIBE_PATH, LocalServer
 from dictation_daemon.server.recognizer import Recognizer

@@ -14,17 +14,15 @@ from pathlib import Path
 import pytest
 
 from dictation_daemon.client.backoff import RetryPolicy
-from dictation_daemon.events.connection import ConnectionState
 from dictation_daemon.client.errors import ConfigDeniedError, ConnectionLostError
 from dictation_daemon.client.resilient import ResilientSession
+from dictation_daemon.events.connection import ConnectionState
 from dictation_daemon.server.scripted import ScriptedRecognizer
 from tests.server.tones import SCRIPT
 
 from .dictation import CONFIG, LONG_UTTERANCE, SPEECH, Dictated, dictate, streaming
 from .faults import FailingOnceRecognizer
 from .rig import Rig, assert_clean_reference, assert_same_words, rig, run
-
-
 
 
 @pytest.fixture(scope="module")

@@ -10,20 +10,27 @@ running the tests may be busy.
 
 from __future__ import annotations
 
-
 import pytest
 
-from dictation_daemon.events.connection import ConnectionState
 from dictation_daemon.client.errors import ConnectionLostError
 from dictation_daemon.client.resilient import ResilientSession
 from dictation_daemon.client.session import DEFAULT_ANSWER_TIMEOUT
 from dictation_daemon.config import DaemonConfig
 from dictation_daemon.config.model import BackendSection
+from dictation_daemon.events.connection import ConnectionState
 from dictation_daemon.protocol.messages import DeltaUsage, Flushed, Transcript
 from dictation_daemon.server.scripted import ScriptedRecognizer
 from tests.server.tones import SCRIPT
 
-from .dictation import BYTES_PER_SECOND, CONFIG, LONG_UTTERANCE, SPEECH, Dictated, dictate, streaming
+from .dictation import (
+    BYTES_PER_SECOND,
+    CONFIG,
+    LONG_UTTERANCE,
+    SPEECH,
+    Dictated,
+    dictate,
+    streaming,
+)
 from .faults import FlushHookRecognizer, SlowRecognizer
 from .rig import TIMEOUT, Rig, assert_clean_reference, assert_same_words, rig, run
 

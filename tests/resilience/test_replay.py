@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 
 from dictation_daemon.client.replay import (
-    SAMPLE_RATE,
     ReplayLedger,
     SendAudio,
     SendEnd,
     SendFlush,
     StreamOutcome,
 )
+from dictation_daemon.protocol.audio_format import SAMPLE_RATE
 from dictation_daemon.protocol.messages import (
     AudioEvent,
     AudioEventData,

@@ -11,9 +11,9 @@ from __future__ import annotations
 import asyncio
 
 from dictation_daemon.app.backend import open_backend
-from dictation_daemon.events.connection import ConnectionState
 from dictation_daemon.client.resilient import ResilientSession
 from dictation_daemon.config import DaemonConfig
+from dictation_daemon.events.connection import ConnectionState
 from dictation_daemon.server.app import LocalServer
 from dictation_daemon.server.scripted import ScriptedRecognizer
 from tests.corti.corti_token_endpoint import CLIENT_ID, SECRET, TokenServer

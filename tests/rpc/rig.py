@@ -16,8 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from dictation_daemon.config.model import DaemonConfig
 from dictation_daemon.app.daemon import Daemon
+from dictation_daemon.config.model import DaemonConfig
 from dictation_daemon.events.dictation import Event
 from dictation_daemon.plugins.base import Plugin
 from dictation_daemon.server.app import LocalServer

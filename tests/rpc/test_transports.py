@@ -6,9 +6,9 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
 import socket
 import stat
-import shutil
 import subprocess
 import sys
 import tempfile

@@ -8,7 +8,12 @@ from urllib.parse import quote
 
 from dictation_daemon.client.session import TranscribeSession
 from dictation_daemon.client.streaming import stream_pcm
-from dictation_daemon.protocol.messages import Ended, TranscribeConfig, Transcript, Usage
+from dictation_daemon.protocol.messages import (
+    Ended,
+    TranscribeConfig,
+    Transcript,
+    Usage,
+)
 
 from ..server.tones import tones
 

@@ -301,3 +301,52 @@ def test_client_passes_unknown_server_messages_through() -> None:
                 await session.send_audio(b"\x00\x00")
 
     asyncio.run(main())
+
+
+def _wav_declaring(rate: int, sample_bits: int = 16, body: bytes = bytes(125_000)) -> bytes:
+    """A WAV header that declares ``rate`` Hz, over ``body`` (125 kB: at 2 Hz, eight hours of samples)."""
+    import struct
+
+    width = sample_bits // 8
+    fmt = struct.pack("<HHIIHH", 1, 1, rate, (rate * width) & 0xFFFFFFFF, width, sample_bits)
+    return (b"RIFF" + struct.pack("<I", 36 + len(body)) + b"WAVE" + b"fmt " + struct.pack("<I", 16) + fmt
+            + b"data" + struct.pack("<I", len(body)) + body)
+
+
+@pytest.mark.parametrize("rate", [0, 1, 2, 7999, 192001, 0xFFFFFFFF])
+@pytest.mark.parametrize("bits", [16, 8], ids=["pcm16", "pcm8-via-ffmpeg"])
+def test_a_wav_that_declares_a_rate_no_audio_uses_is_refused_at_once(rate: int, bits: int) -> None:
+    async def test(server: LocalServer) -> None:
+        started = asyncio.get_running_loop().time()
+        async with connect(server.url) as socket:
+            await socket.send(json.dumps({"type": "config", "configuration": {
+                "primaryLanguage": "en", "audioFormat": "audio/wav"}}))
+            assert json.loads(await socket.recv())["type"] == "CONFIG_ACCEPTED"
+            data = _wav_declaring(rate, bits)
+            for offset in range(0, len(data), 16000):
+                await socket.send(data[offset: offset + 16000])
+            await socket.send('{"type":"flush"}')
+            messages = [json.loads(frame) async for frame in socket]
+        assert asyncio.get_running_loop().time() - started < 10
+        [error] = [m for m in messages if m["type"] == "error"]
+        assert error["error"]["id"] == "invalid_audio" and error["error"]["status"] == 400
+        assert "Hz" in error["error"]["details"] and [m["type"] for m in messages][-2:] == ["usage", "ended"]
+        assert not [m for m in messages if m["type"] == "transcript"]
+
+    with_server(test)
+
+
+def test_a_session_sending_faster_than_its_decode_budget_waits_and_loses_nothing() -> None:
+    async def test(server: LocalServer) -> None:
+        session = await TranscribeSession.open(server.url, CONFIG)
+        await session.wait_accepted()
+        started = asyncio.get_running_loop().time()
+        await stream_pcm(session, THREE_PHRASES * 2, realtime=False, chunk_seconds=0.1)  # 7.8 s of audio at once
+        await session.flush()
+        messages = await collect_until(session, Flushed)
+        elapsed = asyncio.get_running_loop().time() - started
+        assert finals(messages) == ["patient is stable", "plan as discussed"] * 2
+        assert elapsed >= (len(THREE_PHRASES) * 2 / 32000 - 1.0) / 4.0 - 0.2  # 4x real time after a 1 s burst
+        await session.close()
+
+    with_server(test, max_audio_speed=4.0, audio_burst_seconds=1.0)

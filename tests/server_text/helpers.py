@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from dictation_daemon.protocol.messages import CommandData, TranscribeConfig, TranscriptData
+from dictation_daemon.protocol.messages import (
+    CommandData,
+    TranscribeConfig,
+    TranscriptData,
+)
 from dictation_daemon.server.recognizer import RecognizedSegment
 from dictation_daemon.server.text import TextPipeline
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dictation_daemon.config.model import DaemonConfig
 from dictation_daemon.app.reload import plan_reload
+from dictation_daemon.config.model import DaemonConfig
 
 
 def config(**sections: dict) -> DaemonConfig:

@@ -11,8 +11,8 @@ import asyncio
 import pytest
 
 from dictation_daemon.events.dictation import TranscriptEvent
-from dictation_daemon.insertion.clipboard import PasteRules
 from dictation_daemon.insertion.chords import Chord
+from dictation_daemon.insertion.clipboard import PasteRules
 from dictation_daemon.insertion.rules import Edit
 from dictation_daemon.insertion.wtype import WtypeTyper
 from dictation_daemon.plugins.field import FocusedField

@@ -15,9 +15,10 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ...protocol.audio_format import SAMPLE_RATE
 from ...protocol.languages import CORTI_LANGUAGES
 from ...protocol.messages import TranscribeConfig
-from ..recognizer import SAMPLE_RATE, RecognitionStream, RecognizedSegment, Recognizer
+from ..recognizer import RecognitionStream, RecognizedSegment, Recognizer
 from ..segmenter import SpeechSegmenter, SpeechSpan
 from .decoding import FINAL_DECODE, INTERIM_DECODE, DecodeSettings, decode
 from .model import SharedModel, shared_model
