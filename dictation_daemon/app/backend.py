@@ -10,11 +10,14 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import AsyncIterator, Mapping
+from functools import partial
+from pathlib import Path
 
 from ..client.backend import Backend
-from ..config.model import DaemonConfig
+from ..config.model import DaemonConfig, EngineSection
 from ..corti.auth import TokenProvider
 from ..corti.credentials import CortiCredentials
+from ..server.recognizer import Recognizer
 
 SERVER_TOKEN_VARIABLE = "DICTATION_SERVER_TOKEN"
 """Bearer token for a shared local server (``backend.kind: url``); kept out of the config file."""
@@ -39,6 +42,14 @@ def _encoding(config: DaemonConfig, kind: str) -> str:
     if config.backend.audio_encoding != "auto":
         return config.backend.audio_encoding
     return "ogg-opus" if kind == "corti" else "pcm"
+
+
+def whisper_recognizer(section: EngineSection, model_path: Path | None = None) -> Recognizer:
+    """The embedded engine as the ``engine`` section sets it up (``model_path`` overrides the section's)."""
+    from ..server.engine.whisper import WhisperRecognizer, whisper_segmenter
+
+    return WhisperRecognizer(model_path or section.model_path, decode_slots=section.max_concurrent_decodes,
+                             segmenter_factory=partial(whisper_segmenter, pause_seconds=section.pause_seconds))
 
 
 @contextlib.asynccontextmanager
@@ -71,9 +82,7 @@ async def open_backend(
                           answer_timeout=answer_timeout, _tokens=tokens, _credentials=credentials)
     else:
         from ..server.app import LocalServer
-        from ..server.engine.whisper import WhisperRecognizer
 
-        recognizer = WhisperRecognizer(config.engine.model_path, decode_slots=config.engine.max_concurrent_decodes)
-        async with LocalServer(recognizer, host="127.0.0.1", port=0) as server:
+        async with LocalServer(whisper_recognizer(config.engine), host="127.0.0.1", port=0) as server:
             yield Backend("local", realtime_required=False, encoding=_encoding(config, "local"),
                           answer_timeout=answer_timeout, _static_url=server.url)

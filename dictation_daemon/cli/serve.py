@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from ..app.backend import whisper_recognizer
 from ..config import DaemonConfig
 from ..config.model import ServerJwtSection, ServerSection
 from ..server.auth import (
@@ -112,10 +113,7 @@ def _jwt_verifier(section: ServerJwtSection) -> JwtVerifier:
 
 
 def _whisper_recognizer(arguments: argparse.Namespace, config: DaemonConfig) -> Recognizer:
-    from ..server.engine.whisper import WhisperRecognizer
-
-    return WhisperRecognizer(arguments.model or config.engine.model_path,
-                             decode_slots=config.engine.max_concurrent_decodes)
+    return whisper_recognizer(config.engine, arguments.model)
 
 
 async def _serve_async(settings: ServerSection, recognizer: Recognizer, verifier: TokenVerifier | None) -> int:

@@ -51,6 +51,3 @@ class History:
 
     def __len__(self) -> int:
         return len(self._items)
-
-    def clear(self) -> None:
-        self._items.clear()

@@ -60,7 +60,6 @@ class ClientProtocol:
         self.state = ClientState.AWAITING_ACCEPTANCE
         self.session_id: str | None = None
         self.pending_flushes = 0
-        self.audio_bytes_sent = 0
         self._outgoing: deque[Frame] = deque([ConfigMessage(configuration=config).to_json()])
         self._held: deque[Frame] = deque()
         self._events: list[ServerMessage] = []
@@ -108,7 +107,7 @@ class ClientProtocol:
         self._events.append(message)
 
     def connection_lost(self) -> None:
-        """The socket closed; anything still queued is returned by :meth:`unsent_audio`."""
+        """The socket closed; the session is over (the resilient shell resends what no final covers)."""
         if self.state not in (ClientState.ENDED, ClientState.REFUSED):
             self.state = ClientState.ENDED
 
@@ -118,19 +117,12 @@ class ClientProtocol:
         """Frames ready for the socket, in order."""
         frames = list(self._outgoing)
         self._outgoing.clear()
-        for frame in frames:
-            if isinstance(frame, bytes):
-                self.audio_bytes_sent += len(frame)
         return frames
 
     def events_received(self) -> list[ServerMessage]:
         """Messages read since the last call, in arrival order."""
         events, self._events = self._events, []
         return events
-
-    def unsent_audio(self) -> bytes:
-        """Audio still held back (the session never got accepted): nothing is silently dropped."""
-        return b"".join(frame for frame in (*self._held, *self._outgoing) if isinstance(frame, bytes))
 
     # --- internals ------------------------------------------------------------------------------
 

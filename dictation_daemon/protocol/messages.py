@@ -283,11 +283,6 @@ class DeltaUsage(WireModel):
     credits: float
 
 
-AudioEventName = Literal[
-    "speechQualityIssueDetected", "speechQualityIssueRecovered", "longSilenceDetected", "longSilenceRecovered",
-]
-
-
 class AudioEventData(WireModel):
     event: str
     channel: int = 0
@@ -339,7 +334,6 @@ ServerMessage = Union[
     ConfigAccepted, ConfigDenied, ConfigTimeout, ConfigMissing, ConfigAlreadyReceived, ConfigRejected,
     Transcript, Command, Flushed, Usage, DeltaUsage, AudioEvent, ErrorMessage, Ended, UnknownMessage,
 ]
-ConfigOutcome = Union[ConfigAccepted, ConfigDenied, ConfigTimeout, ConfigMissing, ConfigAlreadyReceived, ConfigRejected]
 CONFIG_REFUSALS = (ConfigDenied, ConfigTimeout, ConfigMissing, ConfigAlreadyReceived, ConfigRejected)
 
 _server_adapter: TypeAdapter[Any] = TypeAdapter(KnownServerMessage)

@@ -20,10 +20,6 @@ class SessionSlots:
         self.limit = limit
         self._holders: dict[ServerConnection, asyncio.Future[None]] = {}
 
-    @property
-    def in_use(self) -> int:
-        return len(self._holders)
-
     def claim(self, connection: ServerConnection) -> bool:
         """Takes a slot for ``connection`` until it closes; False when all slots are taken."""
         if self.limit is not None and len(self._holders) >= self.limit:

@@ -50,6 +50,7 @@ class SpeechSegmenter:
         min_speech_seconds: float = 0.1,
     ) -> None:
         self.sample_rate = sample_rate
+        self.pause_seconds = pause_seconds
         self._frame = int(sample_rate * FRAME_SECONDS)
         self._pause_frames = max(1, round(pause_seconds / FRAME_SECONDS))
         self._padding = int(sample_rate * padding_seconds)
@@ -69,10 +70,6 @@ class SpeechSegmenter:
     @property
     def samples_seen(self) -> int:
         return self._buffer_start + len(self._buffer)
-
-    @property
-    def in_speech(self) -> bool:
-        return self._speech_start is not None
 
     def feed(self, samples: np.ndarray) -> list[SpeechSpan]:
         """Adds samples; returns the spans that a pause (or the length limit) closed."""

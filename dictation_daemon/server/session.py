@@ -36,10 +36,8 @@ SECONDS_PER_CREDIT = 60.0
 
 
 class ServerSession:
-    """Carries out a session's :class:`ServerEvent` values against the recognizer.
-
-    ``emit`` is called after each step so the shell can send whatever the protocol produced.
-    """
+    """Carries out a session's :class:`ServerEvent` values against the recognizer; what it has the
+    protocol send, the shell writes to the socket after each event."""
 
     def __init__(self, protocol: ServerProtocol, recognizer: Recognizer, delta_usage_seconds: float,
                  budget: DecodeBudget | None = None) -> None:

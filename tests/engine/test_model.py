@@ -40,3 +40,13 @@ def test_a_folder_without_a_model_is_a_clear_error(tmp_path: Path) -> None:
 def test_a_model_name_is_not_taken_for_a_download() -> None:
     with pytest.raises(ModelNotFoundError, match="does not exist"):
         WhisperRecognizer("tiny.en")
+
+
+@pytest.mark.parametrize("pause", [0.3, 1.2])
+def test_the_engine_sections_pause_decides_where_segments_close(recognizer: WhisperRecognizer, pause: float) -> None:
+    from dictation_daemon.app.backend import whisper_recognizer
+    from dictation_daemon.config.model import EngineSection
+    from dictation_daemon.protocol.messages import TranscribeConfig
+
+    stream = whisper_recognizer(EngineSection(pause_seconds=pause)).open_stream(TranscribeConfig(primary_language="en"))
+    assert stream._segmenter.pause_seconds == pytest.approx(pause)

@@ -51,7 +51,7 @@ def test_frames_never_exceed_64000_bytes() -> None:
     assert [len(frame) for frame in protocol.data_to_send()] == [64000, 64000, 22000]
 
 
-def test_refusal_stops_the_session_and_keeps_unsent_audio_visible() -> None:
+def test_refusal_stops_the_session() -> None:
     protocol = ClientProtocol(CONFIG)
     protocol.send_audio(b"spoken words")
     protocol.receive_text('{"type":"CONFIG_DENIED","reason":"unknown language"}')
