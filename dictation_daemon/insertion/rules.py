@@ -9,7 +9,8 @@ before it, what was already typed. This module holds that client-side knowledge:
 * :class:`FieldText` keeps one field's dictation as committed finals plus one replaceable interim layer,
   and answers every segment with an :class:`Edit` (characters to take back, text to type). Interim text
   is replaced with the smallest edit, so a field that cannot be read still ends up with the right text,
-  and "scratch that" can take back exactly the last segment it inserted.
+  and "scratch that" can take back exactly the last segment it inserted. The same rules serve an
+  editor on the control socket that inserts text itself, with the text after its cursor too.
 
 Lengths count Python characters (code points). Server text arrives composed (NFC), where one code point
 is one character to the application and one backspace removes it.
@@ -164,21 +165,40 @@ class Segment(Protocol):
     def is_final(self) -> bool: ...
 
 
+CONTEXT_CHARACTERS = 200
+"""Only this much of the text before the cursor (its end) and after it (its start) decides anything."""
+
+
+def lowercase_words_for(language: str) -> frozenset[str]:
+    """English takes back sentence-initial capitals mid-sentence; other languages keep every capital."""
+    return SENTENCE_INITIAL_ONLY if language.lower().startswith("en") else frozenset()
+
+
 class FieldText:
-    """One field's dictation: the text before it, committed finals, and one replaceable interim.
+    """One field's dictation: the text before the cursor, committed finals, and one replaceable interim.
 
     ``before`` is what precedes the cursor when dictation into this field starts. A client that can read
     the field passes its text; one that cannot passes what it inserted there last, or ``""`` for a field
-    it has not typed into, which counts as the start of the field.
+    it has not typed into, which counts as the start of the field. ``after`` is what follows the cursor:
+    when it starts with a word, inserted text ends with one space so the two do not run together, and a
+    final that starts with closing punctuation takes that space back.
+
+    Edits take back as few characters as they can (``minimal_edits``, for typing, where every backspace
+    shows); an editor that styles its interim text gets the whole interim replaced instead.
     """
 
-    def __init__(self, before: str = "", *, lowercase_words: frozenset[str] = SENTENCE_INITIAL_ONLY):
-        self._committed = before
+    def __init__(self, before: str = "", after: str = "", *, lowercase_words: frozenset[str] = SENTENCE_INITIAL_ONLY,
+                 minimal_edits: bool = True) -> None:
+        self._committed = before[-CONTEXT_CHARACTERS:]
+        self._needs_separator = _starts_with_word(after[:CONTEXT_CHARACTERS])
+        self._separator = False
+        """The committed text ends with a space added only to keep ``after`` apart."""
         self._interim = ""
         self._segments: list[str] = []
         self._last_final_start: float | None = None
         self._last_final_end = float("-inf")
         self._lowercase_words = lowercase_words
+        self._minimal_edits = minimal_edits
 
     @property
     def text(self) -> str:
@@ -205,20 +225,14 @@ class FieldText:
         if segment.is_final:
             if segment.start == self._last_final_start:
                 return None
-            shown = join(self._committed, segment.text, lowercase_words=self._lowercase_words)
-            edit = minimal_edit(self._interim, shown)
-            self._committed += shown
-            self._interim = ""
-            if shown:
-                self._segments.append(shown)
             self._last_final_start, self._last_final_end = segment.start, segment.end
-            return edit
-        if segment.start < self._last_final_end:
+        elif segment.start < self._last_final_end:
             return None
-        shown = join(self._committed, segment.text, lowercase_words=self._lowercase_words)
-        edit = minimal_edit(self._interim, shown)
-        self._interim = shown
-        return edit
+        return self._place(segment.text, segment.is_final)
+
+    def insert(self, text: str) -> Edit:
+        """A whole text inserted as a final of its own (paste-last, a paragraph break), joined like dictation."""
+        return self._place(text, True)
 
     def scratch_that(self) -> Edit:
         """Takes back the shown interim and the last inserted final; an empty edit if there is none."""
@@ -229,3 +243,33 @@ class FieldText:
             self._committed = self._committed[: len(self._committed) - len(last)]
             removed += len(last)
         return Edit(delete=removed)
+
+    def _place(self, text: str, is_final: bool) -> Edit:
+        base = self._committed
+        drops_separator = is_final and self._separator and _attaches_left(text)
+        if drops_separator:
+            base = base[:-1]
+        replaced = self._committed[len(base):] + self._interim
+        shown = join(base, text, lowercase_words=self._lowercase_words)
+        separator = self._needs_separator and bool(shown) and not shown[-1].isspace()
+        if separator:
+            shown += " "
+        if is_final:
+            self._committed = base + shown
+            self._separator = separator if shown else self._separator and not drops_separator
+            self._interim = ""
+            if shown:
+                self._segments.append(shown)
+        else:
+            self._interim = shown
+        return minimal_edit(replaced, shown) if self._minimal_edits else Edit(len(replaced), shown)
+
+
+def _starts_with_word(after: str) -> bool:
+    return bool(after) and not after[0].isspace() and after[0] not in ATTACHES_LEFT and (
+        after[0].isalnum() or after[0] in OPENERS)
+
+
+def _attaches_left(text: str) -> bool:
+    stripped = text.lstrip(" \t")
+    return bool(stripped) and stripped[0] in ATTACHES_LEFT

@@ -15,10 +15,8 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import logging
-import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from ..events.dictation import TranscriptEvent
@@ -44,16 +42,6 @@ class Writer(Protocol):
     def close(self) -> None: ...
 
 
-@dataclass(frozen=True)
-class _Replayed:
-    """A text inserted as if it were a final segment (paste-last, new paragraph)."""
-
-    text: str
-    start: float
-    end: float
-    is_final: bool = True
-
-
 class FocusedField:
     """Applies segments, take-backs and chords to the focused window through a :class:`Writer`.
 
@@ -66,7 +54,6 @@ class FocusedField:
         self._writer: Writer | None = None
         self._field = FieldText()
         self._window: int | None = None
-        self._last_end = 0.0
 
     async def open(self) -> None:
         """Creates the writer on the insertion thread (it connects to the X display)."""
@@ -79,14 +66,11 @@ class FocusedField:
 
     async def segment(self, event: TranscriptEvent) -> None:
         """Inserts a final, or shows an interim in place of the previous one."""
-        if event.is_final and math.isfinite(event.end):
-            self._last_end = max(self._last_end, event.end)
-        await self._apply_segment(event)
+        await self._apply(lambda field: field.apply(event))
 
     async def insert(self, text: str) -> None:
         """Inserts ``text`` as a final of its own (a previous dictation, a paragraph break)."""
-        await self._apply_segment(_Replayed(text, self._last_end + 1e-3, self._last_end + 1e-3))
-        self._last_end += 1e-3
+        await self._apply(lambda field: field.insert(text))
 
     async def scratch_that(self) -> None:
         await self._write(self._field.scratch_that())
@@ -103,14 +87,15 @@ class FocusedField:
         """Forget the field: what comes next is typed as at the start of a field."""
         self._field = FieldText()
 
-    async def _apply_segment(self, segment: TranscriptEvent | _Replayed) -> None:
+    async def _apply(self, change: Callable[[FieldText], Edit | None]) -> None:
+        """Applies ``change`` to the field's text, afresh if the focus moved to another window, and writes its edit."""
         writer = self._require_writer()
         window = await self._run(writer.focused_window)
         window_id = window.window_id if window is not None else None
         if window_id != self._window:
             self._window = window_id
             self.start_afresh()
-        edit = self._field.apply(segment)
+        edit = change(self._field)
         if edit is not None:
             await self._write(edit)
 

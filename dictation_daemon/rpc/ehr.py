@@ -26,6 +26,7 @@ from ..events.dictation import (
     TranscriptEvent,
     UsageEvent,
 )
+from ..insertion.rules import FieldText, lowercase_words_for
 from ..protocol.messages import (
     CommandDefinition,
     CommandVariable,
@@ -52,7 +53,6 @@ from .jsonrpc import (
 from .registry import Registration, Registry, Target
 from .schema import NOTIFICATIONS, PROTOCOL_VERSIONS
 from .server import RpcServer
-from .target_text import TargetText
 
 logger = logging.getLogger(__name__)
 
@@ -247,7 +247,8 @@ class EhrApi:
         request = parse(_ClaimParams, params)
         configuration = self._merged(request.configuration)
         language = (configuration or self._base_config()).primary_language
-        target = Target(peer.number, request.field, TargetText(request.before, request.after, language=language),
+        target = Target(peer.number, request.field, FieldText(request.before, request.after, lowercase_words=lowercase_words_for(language),
+                                  minimal_edits=False),
                         configuration)
         previous = self.registry.claim(target)
         if previous is not None:

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..events.dictation import CommandEvent, TranscriptEvent
+from ..insertion.rules import Edit, FieldText
 from ..protocol.messages import TranscribeConfig
-from .target_text import FieldEdit, TargetText
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class Target:
 
     client_id: int
     field: str
-    text: TargetText
+    text: FieldText
     configuration: TranscribeConfig | None = None
     """``None``: the daemon's own configuration."""
 
@@ -87,13 +87,13 @@ class Registry:
     def route_transcript(self, event: TranscriptEvent) -> Routed:
         """Every client sees the transcript; an inserting holder's field gets the edit, and the event is claimed."""
         target = self.target
-        edit: FieldEdit | None = None
+        edit: Edit | None = None
         claimed = False
         if target is not None and self.holder_inserts():
             edit = target.text.apply(event)
             claimed = True
         params = {**event.to_json(), "field": target.field if target else None,
-                  "insert": edit.to_json() if edit else None}
+                  "insert": _insert_json(edit) if edit else None}
         return Routed(params, None, claimed)
 
     def route_command(self, event: CommandEvent) -> Routed:
@@ -114,4 +114,9 @@ class Registry:
             return None
         edit = target.text.insert(text)
         return target.client_id, {"text": text, "rawTranscriptText": text, "start": -1.0, "end": -1.0,
-                                  "isFinal": True, "field": target.field, "insert": edit.to_json()}
+                                  "isFinal": True, "field": target.field, "insert": _insert_json(edit)}
+
+
+def _insert_json(edit: Edit) -> dict[str, Any]:
+    """An edit as the ``insert`` of a ``transcript`` notification: take back ``delete`` characters, insert ``text``."""
+    return {"delete": edit.delete, "text": edit.insert}
