@@ -19,7 +19,8 @@ import threading
 from collections.abc import Iterable
 from typing import Any
 
-from .combo import MODIFIERS, Combo
+from ..keys.names import MODIFIERS
+from .combo import Combo
 
 logger = logging.getLogger(__name__)
 

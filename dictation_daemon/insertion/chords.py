@@ -1,30 +1,16 @@
 """Key chords written as text ("ctrl+shift+v"), parsed and checked without touching the keyboard.
 
 Per-application paste rules come from configuration, so a chord is validated when the configuration is
-read, not when the first paste goes wrong. Names follow pynput's :class:`~pynput.keyboard.Key` members,
-which is what :mod:`.keyboard` presses them with; common aliases (``control``, ``super``, ``return``)
-are accepted.
+read, not when the first paste goes wrong. Names are the ones hotkeys use (:mod:`dictation_daemon.keys.names`):
+pynput's :class:`~pynput.keyboard.Key` members, which is what :mod:`.keyboard` presses them with, and
+common aliases (``control``, ``super``, ``return``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-MODIFIER_NAMES = {
-    "ctrl": "ctrl", "control": "ctrl",
-    "shift": "shift",
-    "alt": "alt",
-    "altgr": "alt_gr", "alt_gr": "alt_gr",
-    "super": "cmd", "cmd": "cmd", "win": "cmd", "meta": "cmd",
-}
-KEY_NAMES = {
-    "insert": "insert", "enter": "enter", "return": "enter", "tab": "tab", "space": "space",
-    "backspace": "backspace", "delete": "delete", "home": "home", "end": "end",
-    "page_up": "page_up", "pageup": "page_up", "page_down": "page_down", "pagedown": "page_down",
-    "up": "up", "down": "down", "left": "left", "right": "right", "esc": "esc", "escape": "esc",
-    "menu": "menu",
-    **{f"f{number}": f"f{number}" for number in range(1, 21)},
-}
+from ..keys.names import MODIFIERS, UnknownKey, normalise_key
 
 
 @dataclass(frozen=True)
@@ -43,17 +29,22 @@ class Chord:
         *modifier_parts, key_part = parts
         modifiers: list[str] = []
         for part in modifier_parts:
-            if part not in MODIFIER_NAMES:
+            modifier = _known(part)
+            if modifier not in MODIFIERS:
                 raise ValueError(f"unknown modifier {part!r} in key chord {text!r}")
-            if MODIFIER_NAMES[part] not in modifiers:
-                modifiers.append(MODIFIER_NAMES[part])
-        if len(key_part) == 1 and key_part.isprintable() and not key_part.isspace():
-            key = key_part
-        elif key_part in KEY_NAMES:
-            key = KEY_NAMES[key_part]
-        else:
+            if modifier not in modifiers:
+                modifiers.append(modifier)
+        key = _known(key_part)
+        if key is None or key in MODIFIERS:
             raise ValueError(f"unknown key {key_part!r} in key chord {text!r}")
         return cls(tuple(modifiers), key)
 
     def __str__(self) -> str:
         return "+".join((*self.modifiers, self.key))
+
+
+def _known(name: str) -> str | None:
+    try:
+        return normalise_key(name)
+    except UnknownKey:
+        return None
