@@ -10,6 +10,7 @@ Corti's clients must pass unknown messages through and a new server field must n
 
 from __future__ import annotations
 
+import collections
 import json
 import re
 from typing import Annotated, Any, Literal, Union
@@ -165,8 +166,8 @@ class TranscribeConfig(WireModel):
 
     @model_validator(mode="after")
     def _command_ids_unique(self) -> TranscribeConfig:
-        ids = [command.id for command in self.commands or []]
-        duplicates = sorted({command_id for command_id in ids if ids.count(command_id) > 1})
+        counts = collections.Counter(command.id for command in self.commands or [])
+        duplicates = sorted(command_id for command_id, count in counts.items() if count > 1)
         if duplicates:
             raise ValueError(f"command ids must be unique, repeated: {', '.join(duplicates)}")
         return self

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Annotated, Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from pydantic.alias_generators import to_camel
+from pydantic import BaseModel, ValidationError
 
 from .. import __version__
 from ..events.delivery import Delivery
@@ -27,19 +26,7 @@ from ..events.dictation import (
     UsageEvent,
 )
 from ..insertion.rules import FieldText, lowercase_words_for
-from ..protocol.messages import (
-    CommandDefinition,
-    CommandVariable,
-    DateFormat,
-    MeasurementFormat,
-    NumberFormat,
-    OrdinalFormat,
-    RangeFormat,
-    Replacement,
-    TimeFormat,
-    TranscribeConfig,
-    describe_validation_error,
-)
+from ..protocol.messages import TranscribeConfig, describe_validation_error
 from .jsonrpc import (
     ALREADY_INITIALIZED,
     INVALID_PARAMS,
@@ -53,6 +40,7 @@ from .jsonrpc import (
 from .registry import Registration, Registry, Target
 from .schema import NOTIFICATIONS, PROTOCOL_VERSIONS
 from .server import RpcServer
+from .wire import ClaimParams, InitializeParams, SessionConfiguration
 
 logger = logging.getLogger(__name__)
 
@@ -60,90 +48,6 @@ UNSUPPORTED_VERSION = -32020
 TARGET_NOT_HELD = -32021
 CLAIMED_BY = "rpc"
 """The name observers see (:class:`~dictation_daemon.events.delivery.Delivery`) for what an editor took."""
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
-
-
-class _Variable(CommandVariable):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
-
-
-class _Command(CommandDefinition):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
-    id: Annotated[str, Field(min_length=1, max_length=100)]
-    variables: Annotated[list[_Variable], Field(max_length=20)] | None = None
-
-
-class _Formatting(_Strict):
-    dates: DateFormat | None = None
-    times: TimeFormat | None = None
-    numbers: NumberFormat | None = None
-    measurements: MeasurementFormat | None = None
-    numeric_ranges: RangeFormat | None = None
-    ordinals: OrdinalFormat | None = None
-
-
-class _Replacement(Replacement):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
-
-
-class SessionConfiguration(_Strict):
-    """``session.configure`` params: a field's changes to the daemon's transcription settings."""
-
-    language: Annotated[str, Field(min_length=1, max_length=20)] | None = None
-    interim_results: bool | None = None
-    spoken_punctuation: bool | None = None
-    automatic_punctuation: bool | None = None
-    commands: Annotated[list[_Command], Field(max_length=200)] | None = None
-    commands_mode: Literal["merge", "replace"] = "merge"
-    formatting: _Formatting | None = None
-    keyterms: Annotated[list[Annotated[str, Field(min_length=1, max_length=50)]], Field(max_length=1000)] | None = None
-    replacements: Annotated[list[_Replacement], Field(max_length=1000)] | None = None
-
-    def apply_to(self, base: TranscribeConfig) -> TranscribeConfig:
-        """The daemon's configuration with this field's changes; raises ``ValueError`` on a conflict."""
-        update: dict[str, Any] = {}
-        for name in ("interim_results", "spoken_punctuation", "automatic_punctuation"):
-            if getattr(self, name) is not None:
-                update[name] = getattr(self, name)
-        if self.language is not None:
-            update["primary_language"] = self.language
-        if self.commands is not None:
-            own = [CommandDefinition.model_validate(command.to_wire()) for command in self.commands]
-            ids = {command.id for command in own}
-            kept = [] if self.commands_mode == "replace" else [c for c in base.commands or [] if c.id not in ids]
-            update["commands"] = [*kept, *own] or None
-        if self.formatting is not None:
-            current = (base.formatting.to_wire() if base.formatting else {})
-            update["formatting"] = {**current, **self.formatting.model_dump(by_alias=True, exclude_none=True)}
-        if self.keyterms is not None:
-            update["keyterms"] = {"terms": [{"term": term} for term in self.keyterms]} if self.keyterms else None
-        if self.replacements is not None:
-            update["replacements"] = [r.to_wire() for r in self.replacements] or None
-        merged = {**base.to_wire(), **{to_camel(key): value for key, value in update.items()}}
-        return TranscribeConfig.model_validate({key: value for key, value in merged.items() if value is not None})
-
-
-class _Client(_Strict):
-    name: Annotated[str, Field(min_length=1, max_length=100)]
-    version: Annotated[str, Field(max_length=50)] = ""
-
-
-class _InitializeParams(_Strict):
-    protocol_versions: Annotated[list[Annotated[str, Field(min_length=1, max_length=20)]],
-                                 Field(min_length=1, max_length=20)]
-    client: _Client
-    commands: Annotated[list[Annotated[str, Field(min_length=1, max_length=100)]], Field(max_length=200)] = []
-    inserts_text: bool = False
-
-
-class _ClaimParams(_Strict):
-    field: Annotated[str, Field(min_length=1, max_length=200)]
-    before: str = ""
-    after: str = ""
-    configuration: SessionConfiguration | None = None
 
 
 def parse(model: type[BaseModel], params: Params) -> Any:
@@ -225,7 +129,7 @@ class EhrApi:
     async def _initialize(self, params: Params, peer: Peer) -> dict[str, Any]:
         if peer.number in self.registry.registrations:
             raise RpcError(ALREADY_INITIALIZED, "already initialized; call shutdown first to register again")
-        request = parse(_InitializeParams, params)
+        request = parse(InitializeParams, params)
         version = next((v for v in PROTOCOL_VERSIONS if v in request.protocol_versions), None)
         if version is None:
             raise RpcError(UNSUPPORTED_VERSION, "no protocol version in common", {"supported": list(PROTOCOL_VERSIONS)})
@@ -244,7 +148,7 @@ class EhrApi:
 
     async def _claim(self, params: Params, peer: Peer) -> dict[str, Any]:
         self._require_registration(peer)
-        request = parse(_ClaimParams, params)
+        request = parse(ClaimParams, params)
         configuration = self._merged(request.configuration)
         language = (configuration or self._base_config()).primary_language
         target = Target(peer.number, request.field, FieldText(request.before, request.after, lowercase_words=lowercase_words_for(language),

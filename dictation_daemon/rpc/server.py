@@ -19,6 +19,8 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
+from pydantic import ValidationError
+
 from ..files.private import private_folder, write_private_file
 from .connection import Connection
 from .jsonrpc import (
@@ -30,6 +32,7 @@ from .jsonrpc import (
     RpcError,
     notification,
 )
+from .wire import AuthenticateParams
 
 logger = logging.getLogger(__name__)
 
@@ -206,7 +209,10 @@ class RpcServer:
         task.add_done_callback(self._tasks.discard)
 
     async def _authenticate(self, params: Params, peer: Peer) -> dict[str, Any]:
-        token = params.get("token") if isinstance(params, dict) else None
+        try:
+            token: str | None = AuthenticateParams.model_validate(params).token
+        except ValidationError:
+            token = None
         if not self.check_token(token):
             if not peer.authenticated:  # on a connection already trusted (Unix socket) a wrong token changes nothing
                 logger.warning("rpc client %d gave a wrong token; disconnected", peer.number)
