@@ -40,10 +40,10 @@ import yaml
 from Xlib import XK, X
 from Xlib.ext import xtest
 
-from tests.rig.daemon import TALK, RunningDaemon, launch, write_wav
-from tests.rig.display import virtual_display
-from tests.rig.pulse import VirtualMicrophone, virtual_microphone
-from tests.rig.textfield import TextFieldWindow
+from testkit.rig.daemon import TALK, RunningDaemon, launch, write_wav
+from testkit.rig.display import virtual_display
+from testkit.rig.pulse import VirtualMicrophone, virtual_microphone
+from testkit.rig.textfield import TextFieldWindow
 
 from .latency import ServerProcess, summary
 from .report import REPORT, cpu_model, replace_section

@@ -31,14 +31,14 @@ from dictation_daemon.config import DaemonConfig
 from dictation_daemon.config.model import BackendSection
 from dictation_daemon.events.connection import ConnectionState, ConnectionStatus
 from dictation_daemon.protocol.messages import ServerMessage, Transcript
-from tests.resilience.dictation import BYTES_PER_SECOND, CONFIG, Dictated
-from tests.resilience.faults import FlushHookRecognizer
-from tests.resilience.rig import assert_clean_reference, assert_same_words, rig
-from tests.resilience.test_hangs import (
+from testkit.resilience.dictation import BYTES_PER_SECOND, CONFIG, Dictated
+from testkit.resilience.faults import FlushHookRecognizer
+from testkit.resilience.hangs import (
     RELEASED_AT_THE_LAST_WORD,
     assert_recovered_from_one_hang,
 )
-from tests.server.tones import SCRIPT
+from testkit.resilience.rig import assert_clean_reference, assert_same_words, rig
+from testkit.tones import SCRIPT
 
 COMMAND = "python -m benchmarks.hang"
 SHORT_ANSWER_TIMEOUT = 3.0
@@ -104,7 +104,7 @@ async def dictate_timed(backend: Backend) -> Timed:
     """Speaks the tone dictation at real-time pace through a :class:`ResilientSession` as the daemon does
     (its retry policy, a flush without a time limit on release), stamping every delivery.
 
-    ``tests.resilience.dictation.dictate`` drives the same dictation but keeps no times, which are the point here.
+    ``testkit.resilience.dictation.dictate`` drives the same dictation but keeps no times, which are the point here.
     """
     loop = asyncio.get_running_loop()
     statuses: list[ConnectionStatus] = []

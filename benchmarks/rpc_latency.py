@@ -29,8 +29,8 @@ from dictation_daemon.app.daemon import Daemon
 from dictation_daemon.config.model import DaemonConfig
 from dictation_daemon.events.dictation import Event, TranscriptEvent
 from dictation_daemon.server.app import LocalServer
-from dictation_daemon.server.scripted import ScriptedRecognizer
-from tests.server.tones import SCRIPT, tones
+from testkit.scripted import ScriptedRecognizer
+from testkit.tones import SCRIPT, tones
 
 BURST = tones((None, 0.2), (440, 0.4), (None, 0.6))
 """One tone burst: one final ("patient is stable") once the 0.3 s pause after it is heard."""

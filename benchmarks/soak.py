@@ -29,8 +29,8 @@ import numpy as np
 import yaml
 
 from dictation_daemon.rpc.client import DaemonNotRunning, RpcClient
-from tests.rig.pulse import VirtualMicrophone, virtual_microphone
-from tests.server.tones import as_wav
+from testkit.rig.pulse import VirtualMicrophone, virtual_microphone
+from testkit.tones import as_wav
 
 from .report import REPORT, cpu_model, replace_section
 from .speech import speech, with_pauses

@@ -7,8 +7,11 @@ import json
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 
 from ..config import ConfigError, DaemonConfig, load_config
+from ..rpc.client import DaemonNotRunning, RpcCallError, RpcClient
+from ..rpc.paths import default_socket_path
 
 
 class UsageError(Exception):
@@ -69,3 +72,22 @@ def stop_timeout_seconds(text: str) -> float:
     if not 0 < value <= 600:
         raise argparse.ArgumentTypeError("give a number of seconds above 0 and at most 600")
     return value
+
+
+def call_daemon(arguments: argparse.Namespace, method: str, params: dict[str, Any] | list[Any] | None = None) -> Any:
+    """Calls the running daemon the way every command reaches it (``--socket``, else the configuration's
+    socket; loopback TCP through its endpoint file when the daemon serves that). A daemon that is not
+    running or cannot be reached is a :class:`UsageError`; an error answer raises ``RpcCallError``."""
+    path = arguments.socket
+    if path is None:
+        config = load_or_exit(arguments.config)
+        path = config.rpc.socket_path or default_socket_path()
+    try:
+        with RpcClient.connect(path) as client:
+            return client.call(method, params)
+    except DaemonNotRunning as error:
+        raise UsageError(f"{error}; start it with `dictation-daemon run`") from None
+    except RpcCallError:
+        raise
+    except (OSError, ValueError) as error:
+        raise UsageError(f"cannot talk to the daemon at {path}: {error}") from None

@@ -11,9 +11,13 @@ import json
 import sys
 from pathlib import Path
 
-from ..rpc.client import DaemonNotRunning, RpcCallError, RpcClient
-from ..rpc.paths import default_socket_path
-from .common import UsageError, add_config_argument, load_or_exit, run_guarded
+from ..rpc.client import RpcCallError
+from .common import (
+    UsageError,
+    add_config_argument,
+    call_daemon,
+    run_guarded,
+)
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -34,19 +38,10 @@ def _call(arguments: argparse.Namespace) -> int:
             raise UsageError(f"params are not JSON: {error}") from None
         if not isinstance(params, (dict, list)):
             raise UsageError("params must be a JSON object or array")
-    path = arguments.socket
-    if path is None:
-        config = load_or_exit(arguments.config)
-        path = config.rpc.socket_path or default_socket_path()
     try:
-        with RpcClient.connect(path) as client:
-            result = client.call(arguments.method, params)
-    except DaemonNotRunning as error:
-        raise UsageError(f"{error}; start it with `dictation-daemon run`") from None
+        result = call_daemon(arguments, arguments.method, params)
     except RpcCallError as error:
         print(f"dictation-daemon: error {error.code}: {error}", file=sys.stderr)
         return 1
-    except (OSError, ValueError) as error:
-        raise UsageError(f"cannot talk to the daemon at {path}: {error}") from None
     print(json.dumps(result, indent=2, ensure_ascii=False))
     return 0

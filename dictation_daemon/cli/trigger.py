@@ -12,9 +12,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..rpc.client import DaemonNotRunning, RpcCallError, RpcClient
-from ..rpc.paths import default_socket_path
-from .common import UsageError, add_config_argument, load_or_exit, run_guarded
+from ..rpc.client import RpcCallError
+from .common import (
+    UsageError,
+    add_config_argument,
+    call_daemon,
+    run_guarded,
+)
 
 _TRIGGERS = {
     "start": ("dictation.start", "start dictating (as if the push-to-talk key went down)"),
@@ -44,19 +48,10 @@ def _add_socket_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _call(arguments: argparse.Namespace, method: str) -> Any:
-    path = arguments.socket
-    if path is None:
-        config = load_or_exit(arguments.config)
-        path = config.rpc.socket_path or default_socket_path()
     try:
-        with RpcClient.connect(path) as client:
-            return client.call(method)
-    except DaemonNotRunning as error:
-        raise UsageError(f"{error}; start it with `dictation-daemon run`") from None
+        return call_daemon(arguments, method)
     except RpcCallError as error:
         raise UsageError(f"the daemon refused: {error}") from None
-    except (OSError, ValueError) as error:
-        raise UsageError(f"cannot talk to the daemon at {path}: {error}") from None
 
 
 def _trigger(arguments: argparse.Namespace, method: str) -> int:

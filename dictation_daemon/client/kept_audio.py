@@ -42,12 +42,12 @@ class KeptAudio:
     come back to memory once trimming leaves half of that.
     """
 
-    def __init__(self, memory_limit_bytes: int, spill_dir: Path | None = None) -> None:
+    def __init__(self, memory_limit_bytes: int, spill_dir: str | Path | None = None) -> None:
         """``spill_dir`` is made private (0700) when a spill needs it, or refused if it is not the user's own."""
         if memory_limit_bytes < BYTES_PER_SAMPLE:
             raise ValueError("the memory limit must hold at least one sample")
         self.memory_limit_bytes = memory_limit_bytes
-        self.spill_dir = spill_dir or default_spill_dir()
+        self.spill_dir = Path(spill_dir) if spill_dir is not None else default_spill_dir()
         self.start = 0
         self.end = 0
         self._memory = bytearray()

@@ -73,7 +73,7 @@ class ResilientSession:
         *,
         retry: RetryPolicy = DEFAULT_RETRY,
         buffer_limit_seconds: float = DEFAULT_BUFFER_LIMIT_SECONDS,
-        spill_dir: Path | None = None,
+        spill_dir: str | Path | None = None,
         replay_speed: float = 1.0,
         on_status: Callable[[ConnectionStatus], None] | None = None,
         rng: random.Random | None = None,

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from testkit.rig.pulse import VirtualMicrophone, virtual_microphone
 from tests.capture.sounds import (
     RATE,
     WINDOW,
@@ -20,7 +21,6 @@ from tests.capture.sounds import (
     write_tone,
     write_word,
 )
-from tests.rig.pulse import VirtualMicrophone, virtual_microphone
 
 ROOT = Path(__file__).resolve().parents[2]
 

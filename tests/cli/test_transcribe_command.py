@@ -15,11 +15,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from benchmarks.speech import speech, speech_file, with_pauses
 from dictation_daemon.audio.files import read_pcm16
 from dictation_daemon.server.app import LocalServer
-from dictation_daemon.server.scripted import ScriptedRecognizer
-from tests.server.tones import SCRIPT, as_wav, encode_with_pyav, tones
+from testkit.scripted import ScriptedRecognizer
+from testkit.speech import speech, speech_file, with_pauses
+from testkit.tones import SCRIPT, as_wav, encode_with_pyav, tones
 
 THREE_PHRASES = tones((None, 0.3), (440, 0.6), (None, 0.6), (660, 0.6), (None, 0.6), (880, 0.6), (None, 0.3))
 ENVIRONMENT = {key: value for key, value in os.environ.items() if not key.startswith("CORTI_")}

@@ -19,9 +19,9 @@ from dictation_daemon.config import DaemonConfig
 from dictation_daemon.corti.auth import InvalidClientError, RealmNotFoundError
 from dictation_daemon.protocol.messages import Transcript
 from dictation_daemon.server.app import LocalServer
-from dictation_daemon.server.scripted import ScriptedRecognizer
-from tests.corti.corti_token_endpoint import CLIENT_ID, SECRET, TokenServer
-from tests.server.tones import SCRIPT, tones
+from testkit.corti import CLIENT_ID, SECRET, TokenServer
+from testkit.scripted import ScriptedRecognizer
+from testkit.tones import SCRIPT, tones
 
 SPEECH = tones((None, 0.2), (440, 0.6), (None, 0.6))
 

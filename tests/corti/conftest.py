@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 
 import pytest
-from corti_token_endpoint import FakeClock, TokenServer
+from testkit.corti import FakeClock, TokenServer
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from typing import TypeVar
 
 import httpx
 import pytest
-from corti_token_endpoint import CLIENT_ID, SECRET, FakeClock, TokenServer
+from testkit.corti import CLIENT_ID, SECRET, FakeClock, TokenServer
 
 from dictation_daemon.corti.auth import (
     AuthError,

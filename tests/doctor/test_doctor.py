@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 import yaml
 
-from tests.corti.corti_token_endpoint import CLIENT_ID, SECRET, TokenServer
-from tests.rig.daemon import write_wav
+from testkit.corti import CLIENT_ID, SECRET, TokenServer
+from testkit.rig.daemon import write_wav
 
 pytestmark = [pytest.mark.desktop, pytest.mark.engine]
 

@@ -75,7 +75,7 @@ def test_a_letter_typed_right_after_the_release_fires_no_hotkey(display_env: dic
 
 def test_hotkeys_do_not_reach_the_focused_application(display_env: dict[str, str]) -> None:
     """Tk's Text pastes on any Ctrl+V, extra modifiers or not: without the grab, ctrl+alt+v would paste there."""
-    from tests.rig.textfield import TextFieldWindow
+    from testkit.rig.textfield import TextFieldWindow
 
     bindings = Bindings(parse_combo("ctrl+alt+space"), paste_last=parse_combo("ctrl+alt+v"))
     with TextFieldWindow(display_env["DISPLAY"]) as field:
@@ -90,7 +90,7 @@ def test_hotkeys_do_not_reach_the_focused_application(display_env: dict[str, str
 
 QUIT_AFTER_THE_DISPLAY = """
 import asyncio, os, sys, time
-from tests.rig.display import virtual_display
+from testkit.rig.display import virtual_display
 from dictation_daemon.hotkeys.combo import parse_combo
 from dictation_daemon.hotkeys.listener import HotkeyListener
 from dictation_daemon.hotkeys.machine import Bindings, Mode, PushToTalk

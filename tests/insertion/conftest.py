@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.rig.textfield import TextFieldWindow
+from testkit.rig.textfield import TextFieldWindow
 
 if TYPE_CHECKING:
     from dictation_daemon.insertion.keyboard import KeystrokeTyper

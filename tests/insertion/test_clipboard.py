@@ -15,7 +15,7 @@ from dictation_daemon.insertion.clipboard import (
     RestoreOutcome,
 )
 from dictation_daemon.insertion.window import WindowInfo
-from tests.rig.textfield import TextFieldWindow
+from testkit.rig.textfield import TextFieldWindow
 
 TEXT = "Patient reports 5 µg ± 0.5 twice daily; temp 38.5 °C.\nNo rash."
 

@@ -10,7 +10,7 @@ import pytest
 
 from dictation_daemon.insertion.outcome import InsertionError, KeysHeld
 from dictation_daemon.insertion.rules import FieldText
-from tests.rig.textfield import CONTROL_MASK, TextFieldWindow
+from testkit.rig.textfield import CONTROL_MASK, TextFieldWindow
 
 MEDICAL_UNICODE = "Temp 38.5 °C, 5 µg ± 0.5, naïve – café “quoted”"
 

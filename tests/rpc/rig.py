@@ -21,8 +21,8 @@ from dictation_daemon.config.model import DaemonConfig
 from dictation_daemon.events.dictation import Event
 from dictation_daemon.plugins.base import Plugin
 from dictation_daemon.server.app import LocalServer
-from dictation_daemon.server.scripted import ScriptedRecognizer
-from tests.server.tones import SCRIPT
+from testkit.scripted import ScriptedRecognizer
+from testkit.tones import SCRIPT
 
 
 class DaemonRig:

@@ -10,7 +10,6 @@ import pytest
 
 from dictation_daemon.rpc.client import RpcClient
 from dictation_daemon.rpc.jsonrpc import PARSE_ERROR
-from tests.e2e.conftest import start_daemon  # noqa: F401  (the fixture)
 
 pytestmark = [pytest.mark.desktop, pytest.mark.engine]
 

@@ -35,9 +35,8 @@ from dictation_daemon.protocol.messages import (
     UnknownMessage,
 )
 from dictation_daemon.server.app import LocalServer
-from dictation_daemon.server.scripted import ScriptedRecognizer
-
-from .tones import SCRIPT, as_wav, encode_with_pyav, tones
+from testkit.scripted import ScriptedRecognizer
+from testkit.tones import SCRIPT, as_wav, encode_with_pyav, tones
 
 CONFIG = TranscribeConfig(
     primary_language="en",

@@ -15,7 +15,13 @@ from typing import Any, TypeVar
 
 import pytest
 
-from dictation_daemon.rpc.jsonrpc import INVALID_PARAMS, Dispatcher, Params, Peer, RpcError
+from dictation_daemon.rpc.jsonrpc import (
+    INVALID_PARAMS,
+    Dispatcher,
+    Params,
+    Peer,
+    RpcError,
+)
 from dictation_daemon.rpc.server import RpcServer
 from dictation_daemon.rpc.stream import UnixTransport
 

@@ -7,9 +7,19 @@ import os
 from pathlib import Path
 
 import pytest
-
-from dictation_client import AsyncClient, ConnectionClosed, DaemonNotRunning, Notification, RpcError, default_socket_path
-from dictation_client.protocol import INVALID_PARAMS, MAX_MESSAGE_BYTES, METHOD_NOT_FOUND
+from dictation_client import (
+    AsyncClient,
+    ConnectionClosed,
+    DaemonNotRunning,
+    Notification,
+    RpcError,
+    default_socket_path,
+)
+from dictation_client.protocol import (
+    INVALID_PARAMS,
+    MAX_MESSAGE_BYTES,
+    METHOD_NOT_FOUND,
+)
 
 
 def test_calls_get_their_own_results_when_many_are_in_flight(server):

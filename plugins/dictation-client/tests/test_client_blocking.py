@@ -6,8 +6,13 @@ import threading
 from pathlib import Path
 
 import pytest
-
-from dictation_client import Client, ConnectionClosed, DaemonNotRunning, Notification, RpcError
+from dictation_client import (
+    Client,
+    ConnectionClosed,
+    DaemonNotRunning,
+    Notification,
+    RpcError,
+)
 from dictation_client.protocol import INVALID_PARAMS
 
 

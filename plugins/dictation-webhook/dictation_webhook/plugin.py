@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from dictation_daemon.events.dictation import CommandEvent, TranscriptEvent
 from dictation_daemon.events.delivery import Delivery
+from dictation_daemon.events.dictation import CommandEvent, TranscriptEvent
 from dictation_daemon.plugins.base import Plugin, PluginContext
 
 from .options import WebhookOptions

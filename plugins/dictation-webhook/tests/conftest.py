@@ -11,8 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import microphone, x_display  # noqa: F401  (the daemon's test rig, as fixtures)
-from tests.e2e.conftest import start_daemon  # noqa: F401
+from testkit.fixtures import microphone, start_daemon, x_display  # noqa: F401  (the daemon's test rig, as fixtures)
 
 
 class Receiver:

@@ -7,14 +7,14 @@ import asyncio
 import logging
 
 import pytest
-
 from dictation_client import Client
 from dictation_client.ehr import claim_params, initialize_params
-from dictation_daemon.plugins.registry import available_plugins
 from dictation_webhook import WebhookPlugin
 from dictation_webhook.options import WebhookOptions
 from dictation_webhook.sender import WebhookSender
-from tests.e2e.conftest import spoken, words
+
+from dictation_daemon.plugins.registry import available_plugins
+from testkit.rig.daemon import spoken, words
 
 SECRET = "patient reports chest pain"
 

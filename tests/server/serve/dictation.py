@@ -1,0 +1,50 @@
+"""One short dictation through a real client, with what a test needs to check about it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from dictation_daemon.client.session import TranscribeSession
+from dictation_daemon.client.streaming import stream_pcm
+from dictation_daemon.protocol.messages import (
+    Ended,
+    TranscribeConfig,
+    Transcript,
+    Usage,
+)
+from testkit.tones import tones
+
+CONFIG = TranscribeConfig(primary_language="en")
+HELLO = tones((None, 0.2), (440, 0.5), (None, 0.5))
+"""One burst the scripted recognizer hears as "patient is stable"."""
+
+
+@dataclass
+class Dictation:
+    session_id: str
+    finals: list[str]
+    usage: Usage | None
+    ended: bool
+
+
+async def dictate(url: str, headers: Mapping[str, str] | None = None) -> Dictation:
+    """Opens a session, streams one phrase, ends it, and returns everything the server said."""
+    session = await TranscribeSession.open(url, CONFIG, headers=headers)
+    async with session:
+        accepted = await session.wait_accepted()
+        await stream_pcm(session, HELLO, realtime=False, chunk_seconds=0.1)
+        usage = await session.end()
+        messages = [message async for message in session.events()]
+    finals = [m.data.raw_transcript_text for m in messages if isinstance(m, Transcript) and m.data.is_final]
+    return Dictation(accepted.session_id, finals, usage, any(isinstance(m, Ended) for m in messages))
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def with_token_query(url: str, token: str) -> str:
+    """The URL as Corti's clients send it: ``?token=Bearer%20<token>``."""
+    return f"{url}?token=Bearer%20{quote(token, safe='')}"
