@@ -44,10 +44,10 @@ from testkit.rig.daemon import TALK, RunningDaemon, launch, write_wav
 from testkit.rig.display import virtual_display
 from testkit.rig.pulse import VirtualMicrophone, virtual_microphone
 from testkit.rig.textfield import TextFieldWindow
+from testkit.speech import SAMPLE_RATE, speech, with_pauses
 
 from .latency import ServerProcess, summary
 from .report import REPORT, cpu_model, replace_section
-from .speech import SAMPLE_RATE, speech, with_pauses
 
 UTTERANCE = "the patient reports chest pain radiating to the left arm period"
 UTTERANCE_SECONDS = 5.0

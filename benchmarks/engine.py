@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from dictation_daemon.protocol.messages import TranscribeConfig
 from dictation_daemon.server.engine import WhisperRecognizer
 from dictation_daemon.server.engine.model import shared_model
+from testkit.speech import VOICES, human_speech, speech, with_pauses
 
 from .dictation import CommandScore, Dictated, dictated, score_commands
 from .dictation_set import CONFIG, UTTERANCES, Utterance
 from .metrics import WordErrors, word_error_rate
 from .recognition import recognise
-from .speech import VOICES, human_speech, speech, with_pauses
 
 LEAD_SECONDS = 0.3
 TRAIL_SECONDS = 0.5

@@ -28,9 +28,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from dictation_daemon.client.session import TranscribeSession
+from testkit.speech import REPO_ROOT, SAMPLE_RATE, speech, with_pauses
 
 from .dictation_set import CONFIG
-from .speech import REPO_ROOT, SAMPLE_RATE, speech, with_pauses
 
 CHUNK_SECONDS = 0.25
 TAIL_SECONDS = 0.3

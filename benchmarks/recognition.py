@@ -13,8 +13,7 @@ import numpy as np
 
 from dictation_daemon.protocol.messages import TranscribeConfig
 from dictation_daemon.server.recognizer import RecognizedSegment, Recognizer
-
-from .speech import SAMPLE_RATE
+from testkit.speech import SAMPLE_RATE
 
 CHUNK_SAMPLES = SAMPLE_RATE // 4
 

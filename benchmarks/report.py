@@ -8,10 +8,11 @@ import platform
 import subprocess
 from pathlib import Path
 
+from testkit.speech import REPO_ROOT, VOICES
+
 from .dictation_set import UTTERANCES, ExpectedCommand
 from .engine import EngineResult
 from .latency import LatencyResult, summary
-from .speech import REPO_ROOT, VOICES
 
 REPORT = REPO_ROOT / "BENCHMARKS.md"
 TARGET_RSS_MIB = 500

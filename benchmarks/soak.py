@@ -30,10 +30,10 @@ import yaml
 
 from dictation_daemon.rpc.client import DaemonNotRunning, RpcClient
 from testkit.rig.pulse import VirtualMicrophone, virtual_microphone
+from testkit.speech import speech, with_pauses
 from testkit.tones import as_wav
 
 from .report import REPORT, cpu_model, replace_section
-from .speech import speech, with_pauses
 
 DAEMON = Path(sys.executable).parent / "dictation-daemon"
 CLIP = ("the patient reports mild chest pain", "blood pressure is one twenty over eighty",
