@@ -15,6 +15,7 @@ import errno
 import logging
 import os
 import socket
+import stat
 import struct
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,10 @@ AUTHENTICATION_SECONDS = 10.0
 
 class SocketInUse(RuntimeError):
     """Another daemon answers on the socket path."""
+
+
+class SocketPathTaken(SocketInUse):
+    """Something that is not a socket (a user's file) is where the socket would go; it is never deleted."""
 
 
 class AuthenticationTimeout(Exception):
@@ -165,9 +170,12 @@ class UnixTransport(_StreamTransport):
         self._server = server
         private_folder(self.path.parent)
         if self.path.exists() or self.path.is_symlink():
+            if not stat.S_ISSOCK(self.path.lstat().st_mode):
+                raise SocketPathTaken(f"{self.path} exists and is not a socket; refusing to replace it "
+                                      "(choose another rpc.socket_path)")
             if await _answers(self.path):
                 raise SocketInUse(f"another daemon is already listening on {self.path}")
-            self.path.unlink()
+            self.path.unlink()  # a stale socket of a daemon that is gone
         self._listener = await asyncio.start_unix_server(self._serve, path=str(self.path), limit=READ_SIZE)
         os.chmod(self.path, 0o600)
         logger.info("control socket at %s", self.path)

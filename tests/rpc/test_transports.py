@@ -212,3 +212,39 @@ def test_an_unauthenticated_tcp_client_is_closed_after_the_deadline_however_it_t
             await server.close()
 
     assert asyncio.run(main()) < 3
+
+
+def test_a_regular_file_at_the_socket_path_is_refused_and_kept(tmp_path):
+    from dictation_daemon.rpc.jsonrpc import Dispatcher
+    from dictation_daemon.rpc.server import RpcServer
+    from dictation_daemon.rpc.stream import SocketPathTaken, UnixTransport
+
+    folder = tmp_path / "sock"
+    folder.mkdir(mode=0o700)
+    document = folder / "rpc.sock"
+    document.write_text("a clinician's notes")
+
+    async def main() -> None:
+        with pytest.raises(SocketPathTaken, match="is not a socket"):
+            await RpcServer(Dispatcher(), [UnixTransport(document)]).start()
+
+    asyncio.run(main())
+    assert document.read_text() == "a clinician's notes"
+
+
+def test_a_folder_open_to_others_is_refused_and_its_mode_kept(tmp_path):
+    from dictation_daemon.files.private import UnsafeFolder
+    from dictation_daemon.rpc.jsonrpc import Dispatcher
+    from dictation_daemon.rpc.server import RpcServer
+    from dictation_daemon.rpc.stream import UnixTransport
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o755)
+
+    async def main() -> None:
+        with pytest.raises(UnsafeFolder, match="open to other users"):
+            await RpcServer(Dispatcher(), [UnixTransport(shared / "rpc.sock")]).start()
+
+    asyncio.run(main())
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o755 and not (shared / "rpc.sock").exists()
