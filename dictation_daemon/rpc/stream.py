@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..files.private import private_folder
+from .connection import Connection
 from .jsonrpc import TOO_MANY_CLIENTS, LineSplitter, RpcError, encode, error_response
 from .server import RpcServer
 
@@ -132,7 +133,7 @@ class _StreamTransport:
                 await sender
 
     @staticmethod
-    async def _read(server: RpcServer, reader: asyncio.StreamReader, connection: Any) -> None:
+    async def _read(server: RpcServer, reader: asyncio.StreamReader, connection: Connection) -> None:
         splitter = LineSplitter()
         deadline = asyncio.get_running_loop().time() + AUTHENTICATION_SECONDS
         while not connection.closed:
@@ -150,8 +151,6 @@ class _StreamTransport:
                 await server.handle(connection, line)
                 if connection.closed:
                     return
-            if not connection.peer.authenticated and asyncio.get_running_loop().time() >= deadline:
-                raise AuthenticationTimeout
 
 
 class UnixTransport(_StreamTransport):
