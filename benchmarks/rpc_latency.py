@@ -5,7 +5,9 @@ The daemon runs in this process (headless, no microphone) against the local serv
 recognizer, so the measurement is the socket path and not speech recognition: tone bursts go into the
 daemon's warm session one at a time, the daemon timestamps each final as the session delivers it
 (``CLOCK_MONOTONIC``, shared by every process on the machine), and the clients, in a separate process,
-timestamp each ``transcript`` notification as they read it. ``python -m benchmarks.rpc_latency`` writes
+timestamp each ``transcript`` notification as they read it. The clients wait in one ``epoll`` and take
+the time as each read returns, parsing only afterwards: what is measured is the daemon, not how fast one
+Python process can wake fifty asyncio readers. ``python -m benchmarks.rpc_latency`` writes
 its section of ``BENCHMARKS.md``.
 """
 
@@ -36,30 +38,42 @@ BURST = tones((None, 0.2), (440, 0.4), (None, 0.6))
 """One tone burst: one final ("patient is stable") once the 0.3 s pause after it is heard."""
 
 CLIENTS = r"""
-import asyncio, json, sys, time
+import json, selectors, socket, sys, time
 path, count, finals = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-async def client(index, ready):
-    reader, writer = await asyncio.open_unix_connection(path, limit=1 << 21)
-    writer.write(b'{"jsonrpc":"2.0","method":"status","id":1}\n')
-    await reader.readline()
-    ready.append(index)
-    seen = {}
-    while len(seen) < finals:
-        line = await reader.readline()
-        now = time.monotonic()
-        message = json.loads(line)
-        if message.get("method") == "transcript" and message["params"]["isFinal"]:
-            seen[str(message["params"]["start"])] = now
-    writer.close()
+clients = []
+for _ in range(count):
+    client = socket.socket(socket.AF_UNIX)
+    client.connect(path)
+    client.sendall(b'{"jsonrpc":"2.0","method":"status","id":1}\n')
+    answer = b""
+    while not answer.endswith(b"\n"):
+        answer += client.recv(1 << 16)
+    client.setblocking(False)
+    clients.append(client)
+print("ready", flush=True)
+selector = selectors.DefaultSelector()
+received = {client: [] for client in clients}
+finals_seen = {client: 0 for client in clients}
+unfinished = {client: b"" for client in clients}
+for client in clients:
+    selector.register(client, selectors.EVENT_READ)
+while any(seen < finals for seen in finals_seen.values()):
+    for key, _ in selector.select():
+        chunk = key.fileobj.recv(1 << 20)
+        received[key.fileobj].append((time.monotonic(), chunk))
+        *lines, unfinished[key.fileobj] = (unfinished[key.fileobj] + chunk).split(b"\n")
+        finals_seen[key.fileobj] += sum(b'"isFinal":true' in line for line in lines)
+def arrivals(chunks):
+    seen, pending = {}, b""
+    for stamp, chunk in chunks:
+        pending += chunk
+        *lines, pending = pending.split(b"\n")
+        for line in lines:
+            message = json.loads(line)
+            if message.get("method") == "transcript" and message["params"]["isFinal"]:
+                seen[str(message["params"]["start"])] = stamp
     return seen
-async def main():
-    ready = []
-    tasks = [asyncio.create_task(client(i, ready)) for i in range(count)]
-    while len(ready) < count:
-        await asyncio.sleep(0.01)
-    print("ready", flush=True)
-    print(json.dumps(await asyncio.gather(*tasks)), flush=True)
-asyncio.run(main())
+print(json.dumps([arrivals(received[client]) for client in clients]), flush=True)
 """
 
 
@@ -130,8 +144,8 @@ def render(results: dict[int, list[float]], finals: int, command: str) -> str:
     return f"""## Control socket: final transcript to client notification
 
 From the daemon receiving a final from its session to a client reading the `transcript` notification
-(both timestamped with `CLOCK_MONOTONIC`; the clients run in one separate process, each reading every
-notification). The daemon runs headless against the local server with the scripted recognizer, {finals}
+(both timestamped with `CLOCK_MONOTONIC`; the clients run in one separate process, wait in one `epoll`
+and take the time as each read returns, each reading every notification). The daemon runs headless against the local server with the scripted recognizer, {finals}
 finals one at a time, every client connected for all of them. Ratio: median against the 1-client median.
 
 | clients | samples | median (ms) | p99 (ms) | median ratio |
