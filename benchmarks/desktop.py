@@ -322,7 +322,7 @@ def measure(repetitions: int, idle_seconds: float) -> DesktopResult:
         keys = Combo(display)
         stack.callback(keys.close)
 
-        (folder / "local").mkdir()
+        (folder / "local").mkdir(mode=0o700)
         local = start_daemon(folder / "local", {"backend": {"kind": "local"}}, env)
         try:
             time.sleep(5)  # start-up work (model warm-up, first connections) is over
@@ -338,7 +338,7 @@ def measure(repetitions: int, idle_seconds: float) -> DesktopResult:
         port = int(server.url.split("//", 1)[1].split("/", 1)[0].rsplit(":", 1)[1])
         stamps = stack.enter_context(FrameStamps(port))
         path = server.url.split("//", 1)[1].split("/", 1)[1]
-        (folder / "relayed").mkdir()
+        (folder / "relayed").mkdir(mode=0o700)
         relayed = start_daemon(folder / "relayed",
                                {"backend": {"kind": "url", "url": f"ws://127.0.0.1:{stamps.port}/{path}"}}, env)
         try:
