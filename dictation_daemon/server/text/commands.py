@@ -1,8 +1,15 @@
 """Voice commands (spec §4): finding the session's command phrases among the spoken words.
 
-Matching is on word keys (lower case, the model's punctuation set aside), whole words only, so "next
-section" fires in "go on next section" but not in "the next sectional view", and "Next section." written
-by the model still fires.
+A command is its own phrase: it fires only when a pause lies right before it (or the utterance starts
+there) and right after it (or the utterance ends there). This is the rule dictation users know from
+Dragon, and it is what keeps ordinary sentences intact: "he tends to scratch that area at night" or
+"the next sectional image shows no fracture" are running speech, so their words stay text, formatted like
+any other, even when the model hears a command phrase inside them. The pauses are the places where the
+segmenter closed a span (``engine.pause_seconds`` of quiet, 0.5 s by default): the caller passes them as
+word positions. When in doubt, text wins: a phrase that runs into the speech around it is text.
+
+Matching is on word keys (lower case, the model's punctuation set aside), whole words only, so "Next
+section." written by the model still fires.
 
 * A hyphen inside a word is a word boundary for matching, in the configuration and in the speech alike:
   the model writes "follow-up" or "follow up" as it likes, so "schedule follow up" fires on "Schedule
@@ -13,23 +20,24 @@ by the model still fires.
 * An enum variable matches one of its values, which may have several words; the value reported is the
   one from the configuration, as written there.
 * A plural "s" does not decide a match (:func:`lemma`), part by part: "go to medication section" finds
-  the "medications" value, "next sections" still means "next section", "follow-ups" matches "follow up".
+  the "medications" value, "next sections" said on its own still means "next section". Inside running
+  speech the pause rule keeps "review the previous sections of the chart" text.
 * A wildcard takes one or more words up to the first place where the rest of the phrase matches; a
-  wildcard ending a phrase takes the rest of the segment, but stops where another command begins. Its
-  value is the spoken words, lower case, hyphenated as the model wrote them ("follow-up tomorrow").
-* Scanning goes left to right; at each word the longest match of any phrase wins (ties: the command
+  wildcard ending a phrase takes the rest of the phrase, up to a pause where another command begins.
+  Its value is the spoken words, lower case, hyphenated as the model wrote them ("follow-up tomorrow").
+* Scanning goes left to right; at each pause the longest match of any phrase wins (ties: the command
   listed first), and matches never overlap.
 
-Segments end at pauses, and a speaker may pause inside a phrase ("... go to" | "plan section"). So the
-trailing words of a final that could still grow into a phrase are held back (:func:`held_from`) and
-decided with the next final. Only those words are held: a final ending in "go to" holds two words, a
-final ending in an ordinary word holds nothing. A match ending the segment is held too when it is also
-the start of a longer phrase, so that the longest match can still win.
+A speaker may pause inside a phrase ("go to" | "plan section"). So the trailing words of a final that
+could still grow into a phrase, starting at a pause, are held back (:func:`held_from`) and decided with
+the next final. Only those words are held: a final ending in "go to" said on its own holds two words, a
+final ending in an ordinary word, or in "go to" inside a sentence, holds nothing. A match ending the
+segment is held too when it is also the start of a longer phrase, so that the longest match can still win.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from ...protocol.messages import PLACEHOLDER, CommandDefinition
@@ -88,6 +96,8 @@ class _Parts:
     lemmas: tuple[str, ...]
     word_starts: tuple[int, ...]
     word_at: Mapping[int, int]
+    pauses: frozenset[int]
+    """Part positions where a pause lies: where a match may start and end."""
 
 
 def compile_phrases(commands: Sequence[CommandDefinition]) -> list[Phrase]:
@@ -112,9 +122,15 @@ def compile_phrases(commands: Sequence[CommandDefinition]) -> list[Phrase]:
     return phrases
 
 
-def find_commands(phrases: Sequence[Phrase], keys: Sequence[str]) -> list[CommandMatch]:
-    """Non-overlapping matches, leftmost first, the longest at each position, in word positions."""
-    parts = _cut(keys)
+def find_commands(
+    phrases: Sequence[Phrase], keys: Sequence[str], pauses: Iterable[int],
+) -> list[CommandMatch]:
+    """Non-overlapping matches, leftmost first, the longest at each pause, in word positions.
+
+    ``pauses`` are the word positions (0 to ``len(keys)``) with a pause before them; the start and the
+    end of ``keys`` always count as pauses.
+    """
+    parts = _cut(keys, pauses)
     starts = frozenset(
         position for position in parts.word_starts[:-1] if _longest_at(phrases, parts, position, None)
     )
@@ -130,21 +146,24 @@ def find_commands(phrases: Sequence[Phrase], keys: Sequence[str]) -> list[Comman
     return matches
 
 
-def held_from(phrases: Sequence[Phrase], keys: Sequence[str], matches: Sequence[CommandMatch]) -> int:
+def held_from(
+    phrases: Sequence[Phrase], keys: Sequence[str], pauses: Iterable[int], matches: Sequence[CommandMatch],
+) -> int:
     """Where the words that may still become a phrase begin; ``len(keys)`` when none may."""
     if matches and matches[-1].end == len(keys):
         candidates: Sequence[int] = [matches[-1].start]
     else:
         candidates = range(matches[-1].end if matches else 0, len(keys))
-    parts = _cut(keys)
+    parts = _cut(keys, pauses)
     for start in candidates:
-        if any(_proper_prefix(phrase.elements, parts, parts.word_starts[start]) for phrase in phrases):
+        position = parts.word_starts[start]
+        if position in parts.pauses and any(_proper_prefix(phrase.elements, parts, position) for phrase in phrases):
             return start
     return len(keys)
 
 
-def _cut(keys: Sequence[str]) -> _Parts:
-    """The word keys as parts split at hyphens, remembering where each word begins."""
+def _cut(keys: Sequence[str], pauses: Iterable[int]) -> _Parts:
+    """The word keys as parts split at hyphens, remembering where each word begins and where pauses lie."""
     part_keys: list[str] = []
     word_starts: list[int] = []
     for key in keys:
@@ -152,13 +171,17 @@ def _cut(keys: Sequence[str]) -> _Parts:
         part_keys.extend(key.split("-"))
     word_starts.append(len(part_keys))
     word_at = {position: word for word, position in enumerate(word_starts)}
-    return _Parts(tuple(part_keys), _lemmas(part_keys), tuple(word_starts), word_at)
+    pause_parts = frozenset({0, len(part_keys)} | {word_starts[word] for word in pauses if 0 <= word < len(word_starts)})
+    return _Parts(tuple(part_keys), _lemmas(part_keys), tuple(word_starts), word_at, pause_parts)
 
 
 def _longest_at(
     phrases: Sequence[Phrase], parts: _Parts, position: int, starts: frozenset[int] | None,
 ) -> CommandMatch | None:
-    """The longest match beginning at the word starting at part ``position``, in word positions."""
+    """The longest match beginning at the word starting at part ``position``, in word positions; none
+    unless a pause lies before that word."""
+    if position not in parts.pauses:
+        return None
     best: CommandMatch | None = None
     for phrase in phrases:
         for end, variables in _ends(phrase.elements, parts, position, starts):
@@ -173,7 +196,7 @@ def _ends(
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """Every (end, variables) for which ``elements`` match the parts from ``position`` up to a word end."""
     if not elements:
-        if position in parts.word_at:
+        if position in parts.pauses:
             yield position, {}
         return
     head, rest = elements[0], elements[1:]

@@ -1,7 +1,8 @@
 """From recognised segments to the ``transcript`` and ``command`` data of one session.
 
-Interim segments pass through untouched (spec §3). A final goes through, in order: command detection
-and removal, punctuation per the session's mode, formatting, capitalisation, replacements. A command
+Interim segments pass through untouched (spec §3). Each final is one stretch of speech with a pause
+before and after it, which is what makes a command its own phrase (see :mod:`.commands`). A final goes
+through, in order: command detection and removal, punctuation per the session's mode, formatting, capitalisation, replacements. A command
 splits the final: the text before it, the command, the text after it, in spoken order, so that a client
 inserts, runs the command, then inserts the rest. Times inside a segment are estimated from word
 positions, the engine giving none per word.
@@ -12,6 +13,8 @@ command phrase (see :mod:`.commands`). They are decided with the next final, or 
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from ...protocol.messages import CommandData, TranscribeConfig, TranscriptData
 from ..recognizer import RecognizedSegment
@@ -43,7 +46,10 @@ class TextPipeline:
                 return []
             return [TranscriptData(text=words, raw_transcript_text=words, start=segment.start,
                                    end=segment.end, is_final=False)]
-        words = self._held + split_words(segment.words, segment.start, segment.end)
+        heard = split_words(segment.words, segment.start, segment.end)
+        if heard:
+            heard[0] = replace(heard[0], pause_before=True)  # the segmenter closed a span before it
+        words = self._held + heard
         self._held = []
         return self._finals(words, hold=True)
 
@@ -54,8 +60,9 @@ class TextPipeline:
 
     def _finals(self, words: list[HeardWord], *, hold: bool) -> list[Output]:
         keys = [word.key for word in words]
-        matches = find_commands(self._phrases, keys)
-        cut = held_from(self._phrases, keys, matches) if hold else len(words)
+        pauses = [position for position, word in enumerate(words) if word.pause_before]
+        matches = find_commands(self._phrases, keys, pauses)
+        cut = held_from(self._phrases, keys, pauses, matches) if hold else len(words)
         self._held = words[cut:]
         output: list[Output] = []
         position = 0

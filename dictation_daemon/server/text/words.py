@@ -44,7 +44,8 @@ class HeardWord:
     """One recognised word: ``text`` as the model cased it, ``key`` for matching, and its time.
 
     ``before``/``after`` hold the model's punctuation written against the word (used only by automatic
-    punctuation); a dash standing alone between two words is kept as "—" in ``after``.
+    punctuation); a dash standing alone between two words is kept as "—" in ``after``. ``pause_before``
+    says the speaker paused right before the word (it begins a segment): commands start and end only there.
     """
 
     text: str
@@ -53,6 +54,7 @@ class HeardWord:
     end: float
     before: str = ""
     after: str = ""
+    pause_before: bool = False
 
 
 def word_key(text: str) -> str:

@@ -1,4 +1,6 @@
-"""Voice commands (spec §4): matching, removal from text, spoken order, and phrases split by a pause."""
+"""Voice commands (spec §4): a command is its own phrase, with a pause around it; matching, removal from
+text, spoken order, and phrases split by a pause. Each final the helpers feed is one stretch of speech
+between pauses, as the segmenter delivers it."""
 
 from __future__ import annotations
 
@@ -41,8 +43,8 @@ def shape(output: list[TranscriptData | CommandData]) -> list[tuple[str, ...]]:
     return shaped
 
 
-def test_a_command_inside_a_sentence_splits_the_text_in_spoken_order() -> None:
-    output = run(commands_pipeline(), "Patient is stable period Next section. Heart sounds normal.")
+def test_a_command_between_pauses_fires_in_spoken_order() -> None:
+    output = run(commands_pipeline(), "Patient is stable period", "Next section.", "Heart sounds normal.")
     assert shape(output) == [
         ("text", "patient is stable."), ("command", "next_section"), ("text", "heart sounds normal"),
     ]
@@ -50,12 +52,31 @@ def test_a_command_inside_a_sentence_splits_the_text_in_spoken_order() -> None:
     assert isinstance(command, CommandData)
     assert command.raw_transcript_text == "next section"
     assert command.variables is None
-    assert 0.0 < command.start < command.end < 2.0
+    assert (command.start, command.end) == (2.0, 4.0)
 
 
-def test_times_are_interpolated_by_word_position() -> None:
-    output = commands_pipeline().process(final("one two delete that", 10.0, 14.0))
-    assert [(item.start, item.end) for item in output] == [(10.0, 12.0), (12.0, 14.0)]
+HARD_NEGATIVES = [
+    ("He tends to scratch that area at night.", "he tends to scratch that area at night"),
+    ("Please delete that duplicate entry from the medication list.",
+     "please delete that duplicate entry from the medication list"),
+    ("The next section image shows no fracture.", "the next section image shows no fracture"),
+    ("Review the previous sections of the chart.", "review the previous sections of the chart"),
+    ("Patient is stable period next section", "patient is stable. Next section"),
+    ("Next section heart sounds normal.", "next section heart sounds normal"),
+    ("We will go to plan section later.", "we will go to plan section later"),
+]
+
+
+def test_command_words_inside_running_speech_stay_text() -> None:
+    configuration = {"commands": COMMANDS + [{"id": "previous_section", "phrases": ["previous section"]}]}
+    for spoken, expected in HARD_NEGATIVES:
+        output = run(pipeline(spokenPunctuation=True, **configuration), spoken)
+        assert shape(output) == [("text", expected)], spoken
+
+
+def test_a_command_must_be_followed_by_a_pause_too() -> None:
+    output = run(commands_pipeline(), "Next section heart sounds normal.", "Next section.")
+    assert shape(output) == [("text", "next section heart sounds normal"), ("command", "next_section")]
 
 
 def test_a_phrase_inside_other_words_does_not_fire() -> None:
@@ -75,7 +96,7 @@ def test_enum_variable_reports_the_configured_value() -> None:
 
 
 def test_multi_word_enum_value() -> None:
-    output = run(commands_pipeline(), "go to physical exam section, lungs clear")
+    output = run(commands_pipeline(), "go to physical exam section,", "lungs clear")
     assert shape(output) == [("command", "go_to_section", ("section", "Physical Exam")), ("text", "lungs clear")]
 
 
@@ -84,7 +105,7 @@ def test_enum_value_not_in_the_list_does_not_fire() -> None:
 
 
 def test_wildcard_takes_the_words_up_to_the_next_literal() -> None:
-    output = run(commands_pipeline(), "Insert template chest pain now. Done now.")
+    output = run(commands_pipeline(), "Insert template chest pain now.", "Done now.")
     assert shape(output) == [
         ("command", "insert_template", ("name", "chest pain")), ("text", "done now"),
     ]
@@ -95,49 +116,67 @@ def test_wildcard_at_the_end_takes_the_rest_of_the_segment() -> None:
     assert shape(output) == [("command", "note", ("text", "call the family"))]
 
 
-def test_wildcard_at_the_end_stops_where_another_command_begins() -> None:
-    output = run(commands_pipeline(), "write note call the family next section lungs clear")
+def test_wildcard_at_the_end_stops_at_a_pause_where_another_command_begins() -> None:
+    text_pipeline = commands_pipeline()
+    output = [*text_pipeline.process(final("write note call the family", 0.0, 2.0)),
+              *text_pipeline.process(final("next section", 2.0, 3.0)),
+              *text_pipeline.process(final("lungs clear", 3.0, 4.0)), *text_pipeline.flush()]
     assert shape(output) == [
         ("command", "note", ("text", "call the family")), ("command", "next_section"), ("text", "lungs clear"),
     ]
 
 
+def test_a_wildcard_without_a_pause_takes_command_words_as_its_value() -> None:
+    output = run(commands_pipeline(), "write note call the family next section")
+    assert shape(output) == [("command", "note", ("text", "call the family next section"))]
+
+
 def test_longest_match_wins() -> None:
-    assert shape(run(commands_pipeline(), "next section end please")) == [
+    assert shape(run(commands_pipeline(), "next section end", "please")) == [
         ("command", "next_section_end"), ("text", "please"),
     ]
 
 
 def test_every_phrase_of_a_command_fires() -> None:
-    assert shape(run(commands_pipeline(), "scratch that delete that")) == [("command", "delete"), ("command", "delete")]
+    assert shape(run(commands_pipeline(), "scratch that", "delete that")) == [
+        ("command", "delete"), ("command", "delete"),
+    ]
 
 
 def test_a_phrase_split_across_two_finals_still_fires() -> None:
     text_pipeline = commands_pipeline()
-    first = text_pipeline.process(final("Heart sounds normal, go to", 0.0, 2.0))
-    assert shape(first) == [("text", "heart sounds normal")]
-    assert first[0].raw_transcript_text == "heart sounds normal"
-    second = text_pipeline.process(final("Plan section. Follow up in 2 weeks.", 2.0, 4.0))
-    assert shape(second) == [("command", "go_to_section", ("section", "plan")), ("text", "follow up in two weeks")]
+    assert shape(text_pipeline.process(final("Heart sounds normal,", 0.0, 2.0))) == [("text", "heart sounds normal")]
+    assert text_pipeline.process(final("go to", 2.0, 3.0)) == []
+    second = text_pipeline.process(final("Plan section.", 3.0, 4.0))
+    assert shape(second) == [("command", "go_to_section", ("section", "plan"))]
     command = second[0]
     assert isinstance(command, CommandData)
     assert command.raw_transcript_text == "go to plan section"
-    assert command.start < 2.0 < command.end
+    assert (command.start, command.end) == (2.0, 4.0)
     assert text_pipeline.flush() == []
+
+
+def test_the_start_of_a_phrase_inside_speech_is_not_held() -> None:
+    text_pipeline = commands_pipeline()
+    assert shape(text_pipeline.process(final("Heart sounds normal, go to", 0.0, 2.0))) == [
+        ("text", "heart sounds normal go to"),
+    ]
+    assert shape(text_pipeline.process(final("Plan section.", 2.0, 4.0))) == [("text", "plan section")]
 
 
 def test_held_words_that_do_not_become_a_phrase_join_the_next_text() -> None:
     text_pipeline = commands_pipeline()
-    assert shape(text_pipeline.process(final("Then go to", 0.0, 2.0))) == [("text", "then")]
+    assert text_pipeline.process(final("Go to", 0.0, 2.0)) == []
     second = text_pipeline.process(final("The pharmacy.", 2.0, 4.0))
     assert shape(second) == [("text", "go to the pharmacy")]
     assert second[0].raw_transcript_text == "go to the pharmacy"
-    assert second[0].start < 2.0
+    assert second[0].start == 0.0
 
 
 def test_held_words_are_released_at_flush() -> None:
     text_pipeline = commands_pipeline()
-    assert shape(text_pipeline.process(final("Lungs clear next", 0.0, 2.0))) == [("text", "lungs clear")]
+    assert shape(text_pipeline.process(final("Lungs clear", 0.0, 2.0))) == [("text", "lungs clear")]
+    assert text_pipeline.process(final("next", 2.0, 3.0)) == []
     released = text_pipeline.flush()
     assert shape(released) == [("text", "next")]
     assert released[0].is_final
@@ -225,7 +264,7 @@ def hyphen_pipeline():  # type: ignore[no-untyped-def]
 
 
 def test_a_hyphen_in_the_speech_only_does_not_decide_a_match() -> None:
-    output = run(hyphen_pipeline(), "Lungs clear. Schedule follow-up.")
+    output = run(hyphen_pipeline(), "Lungs clear.", "Schedule follow-up.")
     assert shape(output) == [("text", "lungs clear"), ("command", "schedule")]
     assert output[1].raw_transcript_text == "schedule follow-up"
 
@@ -270,16 +309,16 @@ def test_a_phrase_does_not_fire_on_part_of_a_hyphenated_word() -> None:
                 {"id": "visit_later", "phrases": ["up visit"]}]
     output = run(pipeline(commands=commands), "The follow-up visit went well.")
     assert shape(output) == [("text", "the follow-up visit went well")]
-    assert shape(run(pipeline(commands=commands), "Follow up.")) == [("command", "follow"), ("command", "up")]
+    assert shape(run(pipeline(commands=commands), "Follow", "up.")) == [("command", "follow"), ("command", "up")]
 
 
 def test_a_phrase_split_across_two_finals_with_a_hyphen_still_fires() -> None:
     text_pipeline = hyphen_pipeline()
-    assert shape(text_pipeline.process(final("Lungs clear, schedule", 0.0, 2.0))) == [("text", "lungs clear")]
+    assert text_pipeline.process(final("Schedule", 0.0, 2.0)) == []
     second = text_pipeline.process(final("follow-up.", 2.0, 3.0))
     assert shape(second) == [("command", "schedule")]
     assert second[0].raw_transcript_text == "schedule follow-up"
     text_pipeline = hyphen_pipeline()
-    assert shape(text_pipeline.process(final("Lungs clear, follow-up", 0.0, 2.0))) == [("text", "lungs clear")]
+    assert text_pipeline.process(final("follow-up", 0.0, 2.0)) == []
     assert shape(text_pipeline.process(final("visit.", 2.0, 3.0))) == [("command", "visit")]
     assert text_pipeline.flush() == []
