@@ -112,7 +112,8 @@ class Daemon:
                                      on_failure=lambda error: self.controller.microphone_failed(error))
         cues = CuePlayer(volume=config.audio.cue_volume) if config.audio.cues else None
         self.controller = Controller(self.microphone, events=self.events, history=History(config.history.size),
-                                     tail_ms=config.audio.tail_ms, cues=cues)
+                                     tail_ms=config.audio.tail_ms, cues=cues,
+                                     command_pause_seconds=config.transcription.command_pause_seconds)
         self.control = ControlSocket(
             config.rpc, self.controller, self.events, status=self.status,
             paste=lambda text: self.plugins.paste(text),
@@ -254,6 +255,7 @@ class Daemon:
             retired_plugins, self.plugins = self.plugins, plugins
             self._report_unavailable_plugins(plugins)
         self.config = config
+        self.controller.command_pauses.min_pause_seconds = config.transcription.command_pause_seconds
         if plan.logging and self._configure_logging is not None:
             self._configure_logging(config)
         logger.info("configuration reloaded: %s applied", ", ".join(plan.changed))

@@ -70,6 +70,9 @@ class TranscriptionSection(Section):
     replacements: Annotated[list[Replacement], Field(max_length=1000)] = []
     keyterms: Annotated[list[Annotated[str, Field(min_length=1, max_length=50)]], Field(max_length=1000)] = []
     audio_events: bool = False
+    command_pause_seconds: Annotated[float, Field(ge=0, le=2.0)] = 0.3
+    """Quiet that must separate a command from the speech around it, checked on every backend's messages:
+    a command that runs into the words around it is typed as text. 0 turns the check off."""
 
     def to_transcribe_config(self, audio_format: str | None = None) -> TranscribeConfig:
         return TranscribeConfig(
@@ -100,7 +103,8 @@ class EngineSection(Section):
     """A CTranslate2 Whisper model folder; empty means the bundled Whisper tiny.en."""
     max_concurrent_decodes: Annotated[int, Field(ge=1, le=64)] = 1
     pause_seconds: Annotated[float, Field(gt=0.1, le=5.0)] = 0.5
-    """Silence that ends a segment: each segment is decoded while the speaker goes on."""
+    """Silence that ends a segment: each segment is decoded while the speaker goes on. A command is only
+    recognised as a segment of its own, so this is also the pause a command needs around it."""
 
 
 class ServerJwtSection(Section):

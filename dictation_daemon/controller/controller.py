@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..capture.cues import Cue, CuePlayer, without_cues
+from ..client.command_pauses import DEFAULT_MIN_PAUSE_SECONDS, CommandPauses
 from ..capture.microphone import Microphone, MicrophoneState
 from ..capture.utterance import MicrophoneFailed, Utterance
 from ..events.connection import ConnectionStatus
@@ -87,6 +88,7 @@ class Controller:
         history: History,
         tail_ms: float = 400,
         cues: CuePlayer | None = None,
+        command_pause_seconds: float = DEFAULT_MIN_PAUSE_SECONDS,
     ) -> None:
         self._microphone = microphone
         self._sessions = sessions
@@ -101,6 +103,9 @@ class Controller:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._reopening = False
         self._connection: ConnectionStatus | None = None
+        self.command_pauses = CommandPauses(command_pause_seconds)
+        """Gives back as text the commands a backend fired inside running speech; its
+        ``min_pause_seconds`` may be changed between dictations."""
 
     def attach(self, sessions: WarmSession) -> None:
         """Sets the session keeper, which needs the controller's callbacks and so is made after it."""
@@ -210,11 +215,17 @@ class Controller:
     def session_lost(self, reason: str) -> None:
         """The session gave up; takes still waiting for results have lost them."""
         waiting = bool(self._takes) or self._core.state in (State.LISTENING, State.FINISHING)
+        for held in self.command_pauses.release():
+            self._deliver(held)  # its words were heard in full before the session went
         self._takes.clear()
         if waiting:
             self._apply(self._core.failed(reason))
 
     def session_message(self, message: ServerMessage) -> None:
+        for checked in self.command_pauses.receive(message):
+            self._deliver(checked)
+
+    def _deliver(self, message: ServerMessage) -> None:
         take = self._takes[0] if self._takes else None
         if isinstance(message, Transcript):
             if take is not None and take.discard:
