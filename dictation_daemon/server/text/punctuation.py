@@ -41,6 +41,16 @@ PERCENT = Mark("%", False, True)
 PunctuationMode = Literal["spoken", "automatic", "none"]
 
 
+NEAR_MISSES = {
+    "open parent": OPEN_PAREN, "close parent": CLOSE_PAREN, "closed parent": CLOSE_PAREN,
+    "open parens": OPEN_PAREN, "close parens": CLOSE_PAREN,
+}
+"""How the model writes some punctuation words when it mishears them, where the words it writes cannot
+be meant as they are: "open parent" is tiny.en's usual spelling of "open paren" (Whisper knows
+"parent", not the abbreviation), and no dictated sentence opens or closes a parent. "common" for
+"comma" is not here: "common bile duct" and "common cold" are dictated as they are."""
+
+
 def _spoken_table() -> dict[tuple[str, ...], Mark]:
     """§5's English words, each spelling as a tuple of word keys."""
     table: dict[str, Mark] = {
@@ -61,6 +71,8 @@ def _spoken_table() -> dict[tuple[str, ...], Mark]:
     for closing in ("close", "closed"):
         for noun in ("paren", "parenthesis", "bracket"):
             table[f"{closing} {noun}"] = CLOSE_PAREN
+    for near_miss, mark in NEAR_MISSES.items():
+        table[near_miss] = mark
     for noun in ("quote", "quotation", "quotation mark"):
         table[f"open {noun}"] = OPEN_QUOTE
         table[f"close {noun}"] = CLOSE_QUOTE

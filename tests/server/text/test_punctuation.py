@@ -41,6 +41,23 @@ def test_every_spoken_punctuation_word_of_the_spec(said: str, written: str) -> N
     assert spoken(said) == written
 
 
+@pytest.mark.parametrize(
+    ("said", "written"),
+    [
+        ("pain open parent left close parent", "pain (left)"),
+        ("pain open parent left closed parent", "pain (left)"),
+        ("pain open parens left close parens", "pain (left)"),
+    ],
+)
+def test_the_models_near_misses_of_punctuation_words(said: str, written: str) -> None:
+    assert spoken(said) == written
+
+
+def test_a_near_miss_that_is_an_ordinary_word_stays_a_word() -> None:
+    assert spoken("dilated common bile duct comma no stones") == "dilated common bile duct, no stones"
+    assert spoken("her parent is present") == "her parent is present"
+
+
 def test_the_models_own_punctuation_is_dropped_before_spoken_punctuation() -> None:
     assert spoken("Blood pressure is fine, period.") == "blood pressure is fine."
     assert spoken("Heart rate 72 comma, regular.") == "heart rate 72, regular"
