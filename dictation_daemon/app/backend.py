@@ -49,7 +49,8 @@ def whisper_recognizer(section: EngineSection, model_path: Path | None = None) -
     from ..server.engine.whisper import WhisperRecognizer, whisper_segmenter
 
     return WhisperRecognizer(model_path or section.model_path, decode_slots=section.max_concurrent_decodes,
-                             segmenter_factory=partial(whisper_segmenter, pause_seconds=section.pause_seconds))
+                             segmenter_factory=partial(whisper_segmenter, pause_seconds=section.pause_seconds),
+                             medical_vocabulary=section.medical_vocabulary)
 
 
 @contextlib.asynccontextmanager

@@ -105,6 +105,8 @@ class EngineSection(Section):
     pause_seconds: Annotated[float, Field(gt=0.1, le=5.0)] = 0.5
     """Silence that ends a segment: each segment is decoded while the speaker goes on. A command is only
     recognised as a segment of its own, so this is also the pause a command needs around it."""
+    medical_vocabulary: bool = True
+    """Spell medical terms (drugs, anatomy, findings) from the bundled medical lexicon, with no keyterms."""
 
 
 class ServerJwtSection(Section):

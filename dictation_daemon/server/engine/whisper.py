@@ -5,6 +5,9 @@ Each stream feeds its audio to a :class:`~..segmenter.SpeechSegmenter` and decod
 a pause closes it, while the speaker goes on. When the client flushes, only the span still open (the
 words since the last pause) is left to decode, so the answer comes back in a fraction of the time that
 decoding the whole utterance after release would take.
+
+A final decode is done twice when the words first heard sound like terms of the medical lexicon: the
+second time with those terms in the prompt, whose medical words are then taken (see :mod:`..lexicon`).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import numpy as np
 from ...protocol.audio_format import SAMPLE_RATE
 from ...protocol.languages import CORTI_LANGUAGES
 from ...protocol.messages import TranscribeConfig
+from ..lexicon import MedicalLexicon, load_medical_lexicon, take_terms
 from ..recognizer import RecognitionStream, RecognizedSegment, Recognizer
 from ..segmenter import SpeechSegmenter, SpeechSpan
 from .decoding import FINAL_DECODE, INTERIM_DECODE, DecodeSettings, decode
@@ -49,6 +53,8 @@ class WhisperRecognizer(Recognizer):
     decides where spans close (default :func:`whisper_segmenter`); ``decode_ahead_seconds`` is the
     silence after which an open span is decoded ahead (``None``: only when it closes).
 
+    ``medical_vocabulary`` turns on the medical lexicon's second decode (English models only).
+
     ``supported_languages`` are the Corti codes whose base language the model knows: ``en``, ``en-US``
     and ``en-GB`` for the English-only ``.en`` models; a multilingual model adds e.g. ``da``, ``de`` and
     ``de-CH`` (decoded as ``de``), but not ``gsw-CH``, which Whisper has no language for.
@@ -62,10 +68,12 @@ class WhisperRecognizer(Recognizer):
         cpu_threads: int | None = None,
         segmenter_factory: Callable[[], SpeechSegmenter] | None = None,
         decode_ahead_seconds: float | None = DECODE_AHEAD_SECONDS,
+        medical_vocabulary: bool = True,
     ) -> None:
         self.shared: SharedModel = shared_model(model_path, decode_slots, cpu_threads)
         self._segmenter_factory = segmenter_factory or whisper_segmenter
         self._decode_ahead_seconds = decode_ahead_seconds
+        self._lexicon = load_medical_lexicon() if medical_vocabulary else None
         self.supported_languages = frozenset(
             code for code in CORTI_LANGUAGES if whisper_language(code) in self.shared.languages
         )
@@ -73,7 +81,8 @@ class WhisperRecognizer(Recognizer):
     def open_stream(self, config: TranscribeConfig) -> WhisperStream:
         if config.primary_language not in self.supported_languages:
             raise ValueError(f"language {config.primary_language!r} is not supported by this model")
-        return WhisperStream(self.shared, config, self._segmenter_factory(), self._decode_ahead_seconds)
+        lexicon = self._lexicon if whisper_language(config.primary_language) == "en" else None
+        return WhisperStream(self.shared, config, self._segmenter_factory(), self._decode_ahead_seconds, lexicon)
 
 
 def whisper_segmenter(**settings: float) -> SpeechSegmenter:
@@ -106,13 +115,17 @@ class WhisperStream(RecognitionStream):
         config: TranscribeConfig,
         segmenter: SpeechSegmenter,
         decode_ahead_seconds: float | None = DECODE_AHEAD_SECONDS,
+        lexicon: MedicalLexicon | None = None,
     ) -> None:
         self._shared = shared
+        self._lexicon = lexicon
         self._segmenter = segmenter
         self._decode_ahead_seconds = decode_ahead_seconds
         self._ahead: tuple[float, float, str] | None = None  # start, voiced end and words of a span decoded ahead
         self._language = whisper_language(config.primary_language)
-        self._hotwords = hotwords(session_vocabulary(config))
+        self._vocabulary = session_vocabulary(config)
+        self._hotwords = hotwords(self._vocabulary)
+        self._vocabulary_keys = frozenset(word.lower() for phrase in self._vocabulary for word in phrase.split())
         self._interims = config.interim_results
         self._interim_audio_at = 0  # stream samples seen when the last interim was decoded
         self._interim_ready_at = 0.0  # monotonic time before which no interim is decoded
@@ -184,11 +197,22 @@ class WhisperStream(RecognitionStream):
         return RecognizedSegment(words, span.voiced_start, span.end, is_final=False)
 
     def _decode(self, span: SpeechSpan, settings: DecodeSettings) -> str:
+        """The span's words; a final is decoded again with the lexicon terms that sound like them."""
+        words = self._decode_with(span, settings, self._hotwords)
+        if settings is not FINAL_DECODE or self._lexicon is None or not words:
+            return words
+        terms = self._lexicon.candidates(words.split(), ignored=self._vocabulary_keys)
+        if not terms:
+            return words
+        second = self._decode_with(span, settings, hotwords([*terms, *self._vocabulary]))
+        return take_terms(words, second, terms, self._lexicon)
+
+    def _decode_with(self, span: SpeechSpan, settings: DecodeSettings, prompt: str | None) -> str:
         return decode(
             self._shared.model,
             span.samples,
             language=self._language,
             settings=settings,
-            hotwords=self._hotwords,
+            hotwords=prompt,
             voiced_seconds=span.voiced_seconds,
         )

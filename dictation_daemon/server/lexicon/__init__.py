@@ -1,0 +1,15 @@
+"""The medical vocabulary the embedded engine spells right with no set-up (field lessons, row 14).
+
+Whisper tiny.en writes a drug name it does not expect as the ordinary words it sounds like ("listen
+April" for lisinopril), yet spells it right once the name is in its prompt. No prompt holds a whole
+pharmacopoeia, so each segment is decoded once, the lexicon terms that sound like what was heard are
+retrieved (:mod:`.retrieval`, pure), the segment is decoded again with them as hotwords, and a term is
+taken only where the second pass produced it in place of words that sound like it (:mod:`.merge`,
+pure). :mod:`.sources` reads the lexicon from the packages that ship it.
+"""
+
+from .merge import take_terms
+from .retrieval import MedicalLexicon
+from .sources import load_medical_lexicon
+
+__all__ = ["MedicalLexicon", "load_medical_lexicon", "take_terms"]

@@ -1,0 +1,170 @@
+"""Finding the lexicon terms that sound like what the first decode heard. Pure computation, no I/O.
+
+The model mishears a term it does not expect as ordinary words that sound like it, split at other
+places ("at charvastatin", "pan to parazzo", "toms you listen"). So every stretch of one to three heard
+words, run together, is compared with every term three ways: by its letters (Levenshtein ratio, which
+finds "pantoprazole" in "pantoparazzo"), by its Metaphone key ("tamsulosin" in "tomsyoulisten",
+"hemoptysis" in "hemopedassess"), and by its consonant skeleton (:func:`consonant_skeleton`: Soundex's
+consonant classes over the whole word, vowels dropped), which survives the vowels and voicing the model
+gets wrong ("apixaban" in "epicsofand", "gabapentin" in "giveapenton", "allopurinol" in
+"illupyouremail"). Any of the three finds a candidate; the candidates are ranked by the mean of the three
+similarities (a pair found one way only, two skeletons that happen to be equal, ranks low), plus a bonus
+for how often the term is written at all (its Zipf frequency: of two terms that sound alike, the one
+clinicians use wins over an obscure chemical name), less a penalty for how common the heard words are
+(a common word heard is most likely what was said).
+
+Candidates are only a shortlist for the second decode, which decides from the audio; they change no
+text by themselves. Both comparisons use rapidfuzz (C++), whose score cut-off skips terms whose length
+alone rules them out, so a segment of ten words is searched in a few tens of milliseconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping, Sequence
+
+import jellyfish
+import numpy as np
+from rapidfuzz import fuzz, process
+
+MAX_SPAN_WORDS = 3
+"""Heard words run together into one candidate span: drug names come out as up to three words."""
+
+MIN_SPAN_LETTERS = 5
+"""Shorter spans match too many short terms by chance."""
+
+LETTER_CUTOFF = 72.0
+"""Letter similarity (0–100) a term needs to be a candidate."""
+
+SOUND_CUTOFF = 80.0
+"""Metaphone similarity (0–100) a term needs to be a candidate: keys are short, so this is stricter."""
+
+SKELETON_CUTOFF = 88.0
+"""Skeleton similarity (0–100) a term needs to be a candidate."""
+
+MIN_SKELETON = 4
+"""Shorter skeletons (three consonant classes) are shared by too many terms to say anything."""
+
+HEARD_WEIGHT = 3.0
+"""Score points taken per Zipf unit of the rarest heard word in the span. Common words heard are most
+likely what was said: "increase" (Zipf 5) loses 15 points, so its look-alike "incross" does not crowd out
+"gabapentin" found in "give a penton" (whose "penton" has Zipf 1.5)."""
+
+PRIOR_WEIGHT = 2.0
+"""Score points per Zipf unit: a term written once per million words (Zipf 3) gains 6 points over one
+never seen in wordfreq's corpora."""
+
+HITS_PER_SPAN = 8
+"""Best terms kept from each span by letters and by Metaphone before the overall ranking."""
+
+
+
+PER_START = 3
+"""Best terms kept for the spans that start at each heard word, so that every misheard stretch of a
+sentence has its own candidates, however many look-alikes another stretch has ("hypercholine" has dozens
+of "hyper-" terms, which must not crowd out "lisinopril" for "listen April")."""
+
+MAX_CANDIDATES = 24
+"""Terms given to the second decode: about a third of Whisper's prompt."""
+
+
+_SOUNDEX_CLASSES = str.maketrans("bfpvcgjkqsxzdtlmnr", "111122222222334556", "aeiouyhw")
+
+
+def consonant_skeleton(letters: str) -> str:
+    """The word's consonants as Soundex classes, repeats merged, vowels dropped: "apixaban" → "1215".
+
+    Soundex itself keeps only the first letter and three classes; a term needs all of them.
+    """
+    classes = letters.translate(_SOUNDEX_CLASSES)
+    return "".join(value for position, value in enumerate(classes) if position == 0 or classes[position - 1] != value)
+
+
+def heard_key(word: str) -> str:
+    """A word as compared with terms: its letters only, lower case ("Lisinopril," → "lisinopril")."""
+    return "".join(character for character in word.lower() if character.isalpha())
+
+
+class MedicalLexicon:
+    """Medical terms with their sound keys and how common each is, searchable by what was heard.
+
+    ``terms`` maps each term (lower case, one word) to its Zipf frequency in general English text
+    (0 where the word is too rare to be listed); ``word_frequency`` gives the same for any heard word,
+    which tells an English word from an unsure spelling.
+    """
+
+    def __init__(self, terms: Mapping[str, float], word_frequency: Callable[[str], float] = lambda word: 0.0) -> None:
+        self._word_frequency = word_frequency
+        self.terms: tuple[str, ...] = tuple(sorted(terms))
+        self._prior = tuple(terms[term] for term in self.terms)
+        self._sounds = tuple(jellyfish.metaphone(term) for term in self.terms)
+        self._skeletons = tuple(consonant_skeleton(term) for term in self.terms)
+        self._index = {term: index for index, term in enumerate(self.terms)}
+
+    def word_frequency(self, key: str) -> float:
+        """A heard word's (key's) Zipf frequency in general English."""
+        return self._word_frequency(key)
+
+    def is_english(self, key: str) -> bool:
+        """Whether a heard word (key) is a word of general English rather than a term or a misspelling."""
+        return key not in self._index and self._word_frequency(key) > 0
+
+    def in_use(self, term: str) -> bool:
+        """Whether ``term`` is written at all in general text (listed by its frequency), not only in
+        specialist word lists."""
+        index = self._index.get(term)
+        return index is not None and self._prior[index] > 0
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._index
+
+    def candidates(
+        self, words: Sequence[str], ignored: Collection[str] = (), limit: int = MAX_CANDIDATES,
+    ) -> list[str]:
+        """The terms most like some span of ``words`` (as the model wrote them), best first.
+
+        No span holds a word of ``ignored`` (keys): the session's punctuation and command words, which
+        are meant as they are.
+        """
+        keys = [key for word in words for part in word.split("-") if (key := heard_key(part))]
+        settled = [key in ignored for key in keys]
+        best: dict[int, float] = {}
+        for start in range(len(keys)):
+            here: dict[int, float] = {}
+            for stop in range(start + 1, min(start + MAX_SPAN_WORDS, len(keys)) + 1):
+                span = "".join(keys[start:stop])
+                if settled[stop - 1]:
+                    break
+                if len(span) < MIN_SPAN_LETTERS:
+                    continue
+                heard = min(self._word_frequency(key) for key in keys[start:stop])
+                for index in self._similar(span):
+                    score = self._likeness(span, index) + PRIOR_WEIGHT * self._prior[index] - HEARD_WEIGHT * heard
+                    here[index] = max(score, here.get(index, score))
+            for index in sorted(here, key=here.__getitem__, reverse=True)[:PER_START]:
+                best[index] = max(here[index], best.get(index, here[index]))
+        ranked = sorted(best, key=lambda index: (-best[index], self.terms[index]))
+        return [self.terms[index] for index in ranked[:limit]]
+
+    def _similar(self, span: str) -> set[int]:
+        """Indexes of the terms close to ``span`` by letters, sound or skeleton."""
+        by_letters = process.extract(span, self.terms, scorer=fuzz.ratio, limit=HITS_PER_SPAN,
+                                     score_cutoff=LETTER_CUTOFF)
+        by_sound = process.extract(jellyfish.metaphone(span), self._sounds, scorer=fuzz.ratio,
+                                   limit=HITS_PER_SPAN, score_cutoff=SOUND_CUTOFF)
+        found = {index for _term, _similarity, index in (*by_letters, *by_sound)}
+        skeleton = consonant_skeleton(span)
+        if len(skeleton) >= MIN_SKELETON:
+            # Skeletons are short, so many terms share one: all that are close go to the ranking.
+            scores = process.cdist([skeleton], self._skeletons, scorer=fuzz.ratio, score_cutoff=SKELETON_CUTOFF)
+            found.update(int(index) for index in np.flatnonzero(scores[0]))
+        return found
+
+    def _likeness(self, span: str, index: int) -> float:
+        """How alike ``span`` and a term are, all three ways together: a term found one way only (two
+        skeletons that happen to be equal) ranks below one that is alike every way."""
+        return (fuzz.ratio(span, self.terms[index])
+                + fuzz.ratio(jellyfish.metaphone(span), self._sounds[index])
+                + fuzz.ratio(consonant_skeleton(span), self._skeletons[index])) / 3

@@ -1,0 +1,123 @@
+"""Reading the medical lexicon from the packages that ship it, once per process.
+
+Two kept sources, neither copied into this repository:
+
+* Debian's ``hunspell-en-med`` (GPL-3): about 90,000 medical words, drug names to 2014, read from
+  :data:`HUNSPELL_MEDICAL` at run time.
+* PyPI's ``drug-named-entity-recognition`` (MIT, updated 2025): its drug dictionary, of which the
+  generic and brand names of the drugs patients are prescribed are taken (those with a MedlinePlus or
+  NHS page, or with both a DrugBank and a Wikipedia entry), newer ones included (apixaban, tirzepatide),
+  without the tens of thousands of research compounds. The dictionary file is read directly: importing
+  the package would also set up its network lookups.
+
+Words written often in general English (Zipf frequency of :data:`COMMON_ZIPF` or more, from
+``wordfreq``) are left out: the model spells them already, and as candidates they would only crowd the
+prompt. Medical words that an English dictionary also has ("tachycardia") stay: the model misspells them
+as often as the others. Each term
+keeps its frequency as the prior :class:`~.retrieval.MedicalLexicon` ranks with, and every other word
+that ``wordfreq`` lists counts as an English word (never taken for a misspelt term). A missing source is
+logged and skipped; with neither, the lexicon is empty and the engine decodes each segment once.
+"""
+
+from __future__ import annotations
+
+import bz2
+import importlib.util
+import logging
+import pickle
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+from rapidfuzz import fuzz
+from wordfreq import zipf_frequency
+
+from .retrieval import MedicalLexicon
+
+log = logging.getLogger(__name__)
+
+HUNSPELL_MEDICAL = Path("/usr/share/hunspell/en_med_glut.dic")
+DRUG_PACKAGE = "drug_named_entity_recognition"
+DRUG_DICTIONARY = "drug_ner_dictionary.pkl.bz2"
+
+COMMON_ZIPF = 3.0
+"""Words written once per million words or more ("pain", "fever", "microscope", "pneumonia") are not terms
+to look for: the model spells them."""
+
+DRUG_PRIOR = 1.5
+"""The least frequency a prescribed drug's name is given: newer drugs (semaglutide, tirzepatide) are too
+recent for ``wordfreq``'s corpora, yet are as much in use as any."""
+
+_TERM = re.compile(r"[a-z]{6,}")
+"""Terms are single words of letters, six or more: hyphenated and numbered names are not said as written,
+and the few short medical words ("gout", "acne") are ones the model knows."""
+
+_loaded: MedicalLexicon | None = None
+_lock = threading.Lock()
+
+
+def load_medical_lexicon() -> MedicalLexicon:
+    """The lexicon, read on the first call (about a second) and shared by every later caller."""
+    global _loaded
+    with _lock:
+        if _loaded is None:
+            drugs = set(prescribed_drug_names())
+            words = set(hunspell_words(HUNSPELL_MEDICAL)) | drugs
+            frequencies = {word: zipf_frequency(word, "en") for word in words}
+            for drug in drugs:  # prescribed, though general text may not have caught up with it yet
+                frequencies[drug] = max(frequencies[drug], DRUG_PRIOR)
+            _loaded = MedicalLexicon(
+                {word: frequency for word, frequency in frequencies.items() if frequency < COMMON_ZIPF},
+                word_frequency=english_frequency,
+            )
+            log.info("medical lexicon: %d terms", len(_loaded))
+        return _loaded
+
+
+def english_frequency(word: str) -> float:
+    """A word's Zipf frequency in general English (``wordfreq``'s lists, which it loads once)."""
+    return zipf_frequency(word, "en")
+
+
+def hunspell_words(path: Path) -> Iterator[str]:
+    """The words of a Hunspell ``.dic`` file, lower case, without affix flags or its indented header."""
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError as error:
+        log.warning("medical word list %s not readable (%s): install the Debian package hunspell-en-med",
+                    path, error.strerror)
+        return
+    for line in lines[1:]:  # the first line is the word count
+        if line[:1].isspace():
+            continue
+        word = line.split("/", 1)[0].strip().lower()
+        if _TERM.fullmatch(word):
+            yield word
+
+
+FOREIGN_SPELLING_SIMILARITY = 85.0
+"""A name this close (0–100) to its generic name is another language's spelling of it ("vancomycinum",
+"vancomicina", "atorvastatina"), which nobody dictates; a brand name ("eliquis") is far from it."""
+
+
+def prescribed_drug_names() -> Iterator[str]:
+    """Generic and brand names of the drugs in the dictionary that are prescribed (see above)."""
+    spec = importlib.util.find_spec(DRUG_PACKAGE)
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    if not folders:
+        log.warning("drug dictionary not installed: install the 'engine' extra (%s)", DRUG_PACKAGE)
+        return
+    with bz2.open(Path(folders[0]) / DRUG_DICTIONARY, "rb") as handle:
+        dictionary = pickle.load(handle)  # the package's own data file, as the package itself loads it
+    prescribed = {name for name, data in dictionary["drug_canonical_to_data"].items() if _prescribed(data)}
+    for variant, generic_names in dictionary["drug_variant_to_canonical"].items():
+        generics = prescribed.intersection(generic_names)
+        if not generics or not _TERM.fullmatch(variant):
+            continue
+        if variant in generics or all(fuzz.ratio(variant, generic) < FOREIGN_SPELLING_SIMILARITY for generic in generics):
+            yield variant
+
+
+def _prescribed(data: dict[str, object]) -> bool:
+    return "medline_plus_id" in data or "nhs_url" in data or ("drugbank_id" in data and "wikipedia_url" in data)

@@ -1,0 +1,67 @@
+"""Merging two decodes: a term is taken only where it replaced words that sound like it; no word is lost."""
+
+from __future__ import annotations
+
+from dictation_daemon.server.lexicon import MedicalLexicon, take_terms
+from dictation_daemon.server.lexicon.merge import snap_to_terms
+
+FREQUENCIES = {"give": 5.7, "given": 5.4, "a": 7.3, "for": 7.0, "at": 6.7, "bedtime": 3.4, "increase": 4.8,
+               "start": 5.4, "the": 7.7, "sin": 4.3, "in": 7.3, "deep": 5.0, "vein": 3.4, "jim": 4.6,
+               "gym": 4.4, "plan": 5.3, "to": 7.4, "go": 6.2, "daily": 5.0, "display": 4.6, "it": 7.0,
+               "now": 6.3, "mass": 4.8, "of": 7.4, "head": 5.3, "pancreas": 3.3, "except": 4.7}
+LEXICON = MedicalLexicon(
+    {"gabapentin": 2.0, "levothyroxine": 2.5, "enoxaparin": 1.9, "vancomycin": 2.3, "dyspnea": 2.1,
+     "amprol": 0.0, "hypothyroidism": 2.8, "pancrease": 1.0, "hyperchylia": 0.0},
+    word_frequency=lambda word: FREQUENCIES.get(word, 0.0),
+)
+ENGLISH = LEXICON.is_english
+
+
+def test_the_term_the_second_decode_wrote_replaces_the_words_it_was_heard_as() -> None:
+    assert take_terms("Increase give a penton at bedtime.", "Increase gabapentin at bedtime.",
+                      ["gabapentin"], LEXICON) == "Increase gabapentin at bedtime."
+
+
+def test_a_word_the_term_does_not_sound_like_is_kept() -> None:
+    assert take_terms("Start levothroxine for hypothyroidism.", "Start levothyroxine hypothyroidism.",
+                      ["levothyroxine"], LEXICON) == "Start levothyroxine for hypothyroidism."
+
+
+def test_other_changes_of_the_second_decode_are_not_taken() -> None:
+    assert take_terms("Plan to go to the gym daily.", "Plan to go to the Jim daily.", ["gabapentin"],
+                      LEXICON) == "Plan to go to the gym daily."
+    assert take_terms("Given except for in for deep vein.", "Give enoxaparin for deep vein.",
+                      ["enoxaparin"], LEXICON) == "Give enoxaparin for deep vein."
+
+
+def test_a_term_that_does_not_sound_like_the_words_it_replaced_is_not_taken() -> None:
+    assert take_terms("Give it at bedtime.", "Give gabapentin at bedtime.", ["gabapentin"],
+                      LEXICON) == "Give it at bedtime."
+
+
+def test_an_unsure_spelling_close_to_a_candidate_in_use_is_the_candidate() -> None:
+    assert snap_to_terms("Begin vancomy sin, now".split(), ["vancomycin"], ENGLISH) == ["Begin", "vancomycin,", "now"]
+    assert snap_to_terms(["exaparin."], ["enoxaparin"], ENGLISH) == ["enoxaparin."]
+
+
+def test_an_english_word_is_not_taken_into_a_snapped_pair() -> None:
+    assert snap_to_terms("levothroxine for hypothroidism".split(), ["levothyroxine", "hypothyroidism"],
+                         ENGLISH) == ["levothyroxine", "for", "hypothyroidism"]
+
+
+def test_a_common_word_heard_alone_is_never_replaced() -> None:
+    assert take_terms("Mass in the head of the pancreas.", "Mass in the head of the pancrease.",
+                      ["pancrease"], LEXICON) == "Mass in the head of the pancreas."
+
+
+def test_a_term_nobody_writes_is_not_taken_from_the_second_decode() -> None:
+    assert take_terms("Because of hypercholine me a.", "Because of hyperchylia.", ["hyperchylia"],
+                      LEXICON) == "Because of hypercholine me a."
+
+
+def test_english_words_are_never_snapped() -> None:
+    assert snap_to_terms(["display"], ["dyspnea"], ENGLISH) == ["display"]
+
+
+def test_a_spelling_is_not_snapped_to_a_term_nobody_writes() -> None:
+    assert take_terms("Start aprol now.", "Start aprol now.", ["amprol"], LEXICON) == "Start aprol now."

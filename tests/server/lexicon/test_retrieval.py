@@ -1,0 +1,60 @@
+"""Retrieval: which lexicon terms sound like what the first decode heard."""
+
+from __future__ import annotations
+
+from dictation_daemon.server.lexicon import MedicalLexicon
+from dictation_daemon.server.lexicon.retrieval import heard_key
+
+FREQUENCIES = {"listen": 5.1, "april": 5.2, "van": 4.6, "commie": 2.5, "sin": 4.3, "the": 7.7, "gym": 4.4,
+               "plan": 5.3, "to": 7.4, "go": 6.2, "daily": 5.0, "hold": 5.2, "today": 6.0, "continue": 5.3,
+               "toms": 3.1, "you": 7.0, "begin": 4.9, "now": 6.3, "she": 6.5, "reports": 4.8, "he": 6.7,
+               "moped": 2.6, "assess": 4.0, "pan": 4.0}
+LEXICON = MedicalLexicon(
+    {"lisinopril": 1.7, "vancomycin": 2.3, "tamsulosin": 1.5, "hemoptysis": 1.6, "cellulitis": 2.6,
+     "pantoprazole": 2.0, "lysinopril": 0.0, "eicosanoate": 0.0},
+    word_frequency=lambda word: FREQUENCIES.get(word, 0.0),
+)
+
+
+def test_a_term_heard_as_ordinary_words_is_found_by_its_sound() -> None:
+    assert "lisinopril" in LEXICON.candidates("Hold listen April today.".split())
+    assert "tamsulosin" in LEXICON.candidates("Continue toms you listen daily.".split())
+    assert "hemoptysis" in LEXICON.candidates("She reports he moped assess.".split())
+
+
+def test_a_term_split_into_pieces_is_found_by_its_letters() -> None:
+    assert "vancomycin" in LEXICON.candidates("Begin van commie sin now.".split())
+    assert "pantoprazole" in LEXICON.candidates("Continue pan to parazzo.".split())
+
+
+def test_the_term_in_use_ranks_above_a_rare_spelling() -> None:
+    found = LEXICON.candidates("Hold listen April.".split(), limit=100)
+    assert found.index("lisinopril") < found.index("lysinopril")
+
+
+def test_session_words_are_not_searched_around() -> None:
+    assert "vancomycin" in LEXICON.candidates("van commie sin".split())
+    assert LEXICON.candidates("van commie sin".split(), ignored={"van", "commie", "sin"}) == []
+
+
+def test_a_term_heard_right_ranks_first() -> None:
+    assert LEXICON.candidates(["cellulitis"])[0] == "cellulitis"
+
+
+def test_an_ordinary_sentence_far_from_every_term_gives_no_candidates() -> None:
+    assert LEXICON.candidates("Plan to go to the gym daily.".split()) == []
+
+
+def test_candidates_are_bounded() -> None:
+    assert len(LEXICON.candidates("listen April van commie sin toms you listen".split(), limit=2)) == 2
+
+
+def test_heard_keys_are_letters_only() -> None:
+    assert heard_key("Lisinopril,") == "lisinopril"
+    assert heard_key("don't") == "dont"
+
+
+def test_a_term_is_in_use_when_general_text_writes_it() -> None:
+    assert LEXICON.in_use("vancomycin")
+    assert not LEXICON.in_use("lysinopril")
+    assert not LEXICON.in_use("aspirin")  # not a term of this lexicon at all

@@ -1,0 +1,37 @@
+"""The lexicon as the installed packages give it: Debian's hunspell-en-med and the drug dictionary."""
+
+from __future__ import annotations
+
+import pytest
+
+from dictation_daemon.server.lexicon import load_medical_lexicon
+from dictation_daemon.server.lexicon.sources import HUNSPELL_MEDICAL, hunspell_words, prescribed_drug_names
+
+pytestmark = pytest.mark.engine
+
+
+def test_the_lexicon_holds_medical_words_and_drugs_old_and_new() -> None:
+    lexicon = load_medical_lexicon()
+    assert len(lexicon) > 50_000
+    for term in ("hemoptysis", "cholecystectomy", "lisinopril", "apixaban", "semaglutide", "tirzepatide"):
+        assert term in lexicon, term
+
+
+def test_common_english_words_are_not_terms() -> None:
+    lexicon = load_medical_lexicon()
+    for word in ("pain", "blood", "fever", "water", "patient"):
+        assert word not in lexicon
+    assert lexicon.is_english("listen") and not lexicon.is_english("lisinopril")
+    assert not lexicon.is_english("levothroxine")
+
+
+def test_drug_names_are_the_prescribed_ones_without_foreign_spellings() -> None:
+    names = set(prescribed_drug_names())
+    assert {"apixaban", "atorvastatin", "eliquis"} <= names
+    assert "vancomycinum" not in names and "vancomicina" not in names
+
+
+def test_a_missing_word_list_is_skipped_with_a_warning(tmp_path, caplog) -> None:
+    assert list(hunspell_words(tmp_path / "missing.dic")) == []
+    assert "hunspell-en-med" in caplog.text
+    assert HUNSPELL_MEDICAL.name == "en_med_glut.dic"
