@@ -11,7 +11,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # the medical word list the embedded engine spells terms from.
 RUN_DEBS := libportaudio2 libasound2-plugins xclip xdotool x11-utils wtype wl-clipboard hunspell-en-med
 # What the tests add: a virtual screen and microphone, voices to speak test audio, real human speech.
-TEST_DEBS := $(RUN_DEBS) xvfb pulseaudio pulseaudio-utils festival festvox-us-slt-hts flite espeak-ng \
+TEST_DEBS := $(RUN_DEBS) xvfb pulseaudio pulseaudio-utils festival festvox-us-slt-hts festvox-kallpc16k flite espeak-ng \
 	pocketsphinx-testdata sox nginx nodejs sway python3-gi gir1.2-gtk-3.0
 
 .PHONY: install run test bench debs-run debs-test npm

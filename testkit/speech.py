@@ -1,8 +1,8 @@
 """Speech audio for tests and benchmarks, made on demand instead of committed.
 
 Synthetic speech comes from three different synthesizers, so that results are not tuned to one voice:
-festival's HTS voice ``cmu_us_slt_arctic_hts`` (the clearest, the one targets are set on), flite's
-``rms`` and espeak-ng's ``en-us``. Each clip is converted by sox to 16 kHz mono 16-bit WAV and cached
+festival's HTS voice ``cmu_us_slt_arctic_hts`` (the clearest, the one targets are set on) and its older
+diphone voice ``kal_diphone``, flite's ``rms`` and espeak-ng's ``en-us``. Each clip is converted by sox to 16 kHz mono 16-bit WAV and cached
 under ``.cache/speech/`` keyed by a hash of voice and text, so a second run synthesizes nothing.
 Real human speech with transcripts comes from Debian's ``pocketsphinx-testdata``.
 """
@@ -41,9 +41,10 @@ class Voice:
 
 
 SLT = Voice("slt", ("text2wave", "-eval", "(voice_cmu_us_slt_arctic_hts)", "-o", "{out}"), "festvox-us-slt-hts")
+KAL = Voice("kal", ("text2wave", "-eval", "(voice_kal_diphone)", "-o", "{out}"), "festvox-kallpc16k")
 RMS = Voice("rms", ("flite", "-voice", "rms", "-f", "/dev/stdin", "-o", "{out}"), "flite")
 ESPEAK = Voice("espeak", ("espeak-ng", "-v", "en-us", "--stdin", "-w", "{out}"), "espeak-ng")
-VOICES: dict[str, Voice] = {voice.name: voice for voice in (SLT, RMS, ESPEAK)}
+VOICES: dict[str, Voice] = {voice.name: voice for voice in (SLT, KAL, RMS, ESPEAK)}
 
 
 def speech_file(text: str, voice: Voice = SLT, cache_dir: Path = CACHE_DIR) -> Path:

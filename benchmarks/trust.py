@@ -1,0 +1,179 @@
+"""Whether a clinician can trust the embedded engine: medical words spelled right with no keyterms,
+command words inside sentences kept as text, commands said as commands carried out.
+
+Every case of :mod:`.medical_set` is spoken by each voice, with the pauses it marks, streamed through a
+:class:`WhisperRecognizer` stream and the server's text rules (:func:`.dictation.dictated`), exactly as for
+the dictation set. Scores come from Corti's own evaluation library (``bewer``, which the ``corti-canal``
+tool reports with): word and character error rate over the medical and hard-negative sentences, and
+Medical Term Recall over the marked terms. ``--report DIR`` also writes, per voice, the CSV and term list
+that ``canal report`` takes and the HTML report of the word alignment it makes from them.
+
+``python -m benchmarks.trust [--voices slt kal rms] [--report DIR]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bewer import Dataset
+from bewer.reporting.html.report import ReportAlignment, ReportMetric
+from corti_canal.cli import main as canal
+
+from dictation_daemon.server.engine import WhisperRecognizer
+from testkit.speech import VOICES, speech, with_pauses
+
+from .dictation import CommandScore, Dictated, dictated, score_commands
+from .medical_set import COMMANDS, CONFIG, HARD_NEGATIVES, MEDICAL, PAUSE_SECONDS, Case
+from .recognition import recognise
+
+LEAD_SECONDS = 0.3
+TRAIL_SECONDS = 0.5
+DEFAULT_VOICES = ("slt", "kal", "rms")
+
+
+@dataclass(frozen=True)
+class TrustResult:
+    """One voice's figures on the trust set."""
+
+    voice: str
+    term_recall: float
+    terms_matched: int
+    terms: int
+    wer: float
+    cer: float
+    negatives_fired: int
+    negatives_kept: int
+    commands: CommandScore
+    outcomes: list[tuple[Case, Dictated]]
+    audio_seconds: float
+    processing_seconds: float
+
+    @property
+    def real_time_factor(self) -> float:
+        return self.processing_seconds / self.audio_seconds
+
+
+def recording(case: Case, voice: str):
+    """The case said by ``voice``: its stretches of speech with :data:`PAUSE_SECONDS` between them."""
+    parts: list = [LEAD_SECONDS]
+    for index, words in enumerate(case.spoken_parts):
+        parts.extend([PAUSE_SECONDS] if index else [])
+        parts.append(speech(words, VOICES[voice]))
+    return with_pauses([*parts, TRAIL_SECONDS])
+
+
+def measure_voice(recognizer: WhisperRecognizer, voice: str) -> TrustResult:
+    outcomes: list[tuple[Case, Dictated]] = []
+    audio = processing = 0.0
+    for case in (*MEDICAL, *HARD_NEGATIVES, *COMMANDS):
+        recognition = recognise(recognizer, recording(case, voice), CONFIG)
+        audio += recognition.audio_seconds
+        processing += recognition.processing_seconds
+        outcomes.append((case, dictated(recognition.segments, CONFIG)))
+    dataset = text_dataset(outcomes)
+    mtr = dataset.metrics.mtr()
+    negatives = [(case, result) for case, result in outcomes if case.category == "hard negative"]
+    return TrustResult(
+        voice=voice,
+        term_recall=mtr.value,
+        terms_matched=mtr.num_matches,
+        terms=mtr.num_keywords,
+        wer=dataset.metrics.wer().value,
+        cer=dataset.metrics.cer().value,
+        negatives_fired=sum(bool(result.commands) for _, result in negatives),
+        negatives_kept=sum(_same_words(case.text, result.text) for case, result in negatives),
+        commands=score_commands((case, result) for case, result in outcomes if case.category == "command"),
+        outcomes=outcomes,
+        audio_seconds=audio,
+        processing_seconds=processing,
+    )
+
+
+def text_dataset(outcomes: Sequence[tuple[Case, Dictated]]) -> Dataset:
+    """The medical and hard-negative sentences as a ``bewer`` dataset, with the marked terms as its
+    ``medical_terms`` vocabulary (what ``canal report --medical-terms`` sets up)."""
+    dataset = Dataset()
+    for case, result in outcomes:
+        if case.category != "command":
+            dataset.add(ref=case.text, hyp=result.text)
+    dataset.add_keyword_list("medical_terms", sorted(_terms()))
+    return dataset
+
+
+def _terms() -> set[str]:
+    return {term for case in MEDICAL for term in case.terms}
+
+
+def _same_words(expected: str, got: str) -> bool:
+    """Whether every word survived, whatever the model did to punctuation and case."""
+    def words(text: str) -> list[str]:
+        return "".join(c if c.isalnum() or c.isspace() else " " for c in text.lower()).split()
+    return words(expected) == words(got)
+
+
+def write_canal_report(result: TrustResult, folder: Path) -> None:
+    """The voice's CSV and term list for ``canal report``, and the HTML report canal makes from them.
+
+    The report is made here with canal's own labels and metrics rather than by running the tool on the
+    CSV: its CSV reader turns an empty transcript (a hard negative whose words a command took) into a
+    number and fails.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    table = folder / f"trust-{result.voice}.csv"
+    with table.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["ref", "gen"])
+        writer.writerows((case.text, got.text) for case, got in result.outcomes if case.category != "command")
+    (folder / "medical-terms.txt").write_text("\n".join(sorted(_terms())) + "\n")
+    canal.generate_report(
+        dataset=text_dataset(result.outcomes),
+        path=folder / f"trust-{result.voice}.html",
+        allow_overwrite=True,
+        alignment_labels=canal.LABELS,
+        report_alignment=ReportAlignment("levenshtein", normalized=True),
+        report_metrics=[ReportMetric("wer", label="Word Error Rate", normalized=True),
+                        ReportMetric("cer", label="Character Error Rate", normalized=True),
+                        ReportMetric("mtr", label="Medical Term Recall", normalized=True)],
+        report_summary=canal.REPORT_SUMMARY_ITEMS,
+        metadata={"Voice": result.voice, "Normalization": "Enabled", "Alignment method": "Levenshtein"},
+    )
+
+
+def print_result(result: TrustResult) -> None:
+    print(
+        f"{result.voice:6} MTR {result.term_recall:.1%} ({result.terms_matched}/{result.terms})  "
+        f"WER {result.wer:.1%}  CER {result.cer:.1%}  hard negatives fired {result.negatives_fired}/"
+        f"{len(HARD_NEGATIVES)}, words kept {result.negatives_kept}/{len(HARD_NEGATIVES)}  commands "
+        f"P {result.commands.precision:.1%} R {result.commands.recall:.1%}  RTF {result.real_time_factor:.3f}"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> list[TrustResult]:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--voices", nargs="+", default=list(DEFAULT_VOICES), choices=sorted(VOICES))
+    parser.add_argument("--report", type=Path, help="folder for canal's CSV, term list and HTML report")
+    parser.add_argument("--misses", action="store_true", help="print every case that came out wrong")
+    arguments = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    recognizer = WhisperRecognizer()
+    results = []
+    for voice in arguments.voices:
+        result = measure_voice(recognizer, voice)
+        print_result(result)
+        if arguments.misses:
+            for case, got in result.outcomes:
+                if got.text != case.text or got.commands != case.commands:
+                    print(f"    {case.category:13} {case.text!r} -> {got.text!r} {[c.id for c in got.commands]}")
+        if arguments.report:
+            write_canal_report(result, arguments.report)
+        results.append(result)
+    return results
+
+
+if __name__ == "__main__":
+    main()
