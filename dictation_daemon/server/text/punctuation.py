@@ -3,7 +3,9 @@
 * ``spoken``: only the punctuation the speaker says is written. The model's own punctuation is dropped
   first, so "period." (Whisper's habit of ending a clip with ".") gives one ".", not two. Every §5 word
   is punctuation, as the spec says, even where it is also an ordinary word ("dot", "colon", "period",
-  "dash"). "hyphen" joins the words around it ("follow hyphen up" → "follow-up"); "dash" is a spaced
+  "dash"), except right after a word that only ever comes before a noun (:data:`NOUN_MAKERS`: "the
+  colon", "a period of two weeks", "sigmoid colon"): no punctuation mark follows "the", so there the
+  word is the noun, and a word dictated as text stays text. "hyphen" joins the words around it ("follow hyphen up" → "follow-up"); "dash" is a spaced
   dash ("stable dash improving" → "stable - improving"); "slash" joins ("and slash or" → "and/or").
   Spoken punctuation words themselves are plain ASCII (§5), and said twice they are written twice,
   except that repeats of . , ; : collapse and a comma next to a sentence end is dropped.
@@ -49,6 +51,14 @@ NEAR_MISSES = {
 be meant as they are: "open parent" is tiny.en's usual spelling of "open paren" (Whisper knows
 "parent", not the abbreviation), and no dictated sentence opens or closes a parent. "common" for
 "comma" is not here: "common bile duct" and "common cold" are dictated as they are."""
+
+
+NOUN_MAKERS = frozenset({
+    "the", "a", "an", "this", "that", "these", "those", "his", "her", "its", "their", "my", "your", "our",
+    "each", "every", "no", "any", "some", "whole", "entire",
+    "sigmoid", "ascending", "descending", "transverse", "proximal", "distal",
+})
+"""Words after which a punctuation word is a noun: determiners, and the parts of the colon."""
 
 
 def _spoken_table() -> dict[tuple[str, ...], Mark]:
@@ -100,7 +110,7 @@ def _spoken(words: Sequence[HeardWord]) -> list[Token]:
     while position < len(words):
         for length in range(min(_LONGEST_SPOKEN, len(words) - position), 0, -1):
             mark = SPOKEN_PUNCTUATION.get(tuple(keys[position : position + length]))
-            if mark is not None:
+            if mark is not None and not (position and keys[position - 1] in NOUN_MAKERS):
                 tokens.append(mark)
                 position += length
                 break

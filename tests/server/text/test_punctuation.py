@@ -53,6 +53,13 @@ def test_the_models_near_misses_of_punctuation_words(said: str, written: str) ->
     assert spoken(said) == written
 
 
+def test_a_punctuation_word_after_a_determiner_is_the_noun() -> None:
+    assert spoken("the colon was normal period") == "the colon was normal."
+    assert spoken("polyp in the sigmoid colon period") == "polyp in the sigmoid colon."
+    assert spoken("for a period of two weeks period") == "for a period of two weeks."
+    assert spoken("plan colon rest period") == "plan: rest."
+
+
 def test_a_near_miss_that_is_an_ordinary_word_stays_a_word() -> None:
     assert spoken("dilated common bile duct comma no stones") == "dilated common bile duct, no stones"
     assert spoken("her parent is present") == "her parent is present"
