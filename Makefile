@@ -21,7 +21,7 @@ $(BIN)/python:
 
 $(VENV)/.installed: pyproject.toml $(wildcard plugins/*/pyproject.toml) | $(BIN)/python
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[engine,desktop,test]'
+	$(BIN)/pip install -q -e '.[engine,base,desktop,test]'
 	# One command, so a plugin's dependency on another (the editor on the client) resolves to the local copy.
 	$(BIN)/pip install -q $(addprefix -e ,$(dir $(wildcard plugins/*/pyproject.toml)))
 	touch $@

@@ -46,9 +46,11 @@ def _encoding(config: DaemonConfig, kind: str) -> str:
 
 def whisper_recognizer(section: EngineSection, model_path: Path | None = None) -> Recognizer:
     """The embedded engine as the ``engine`` section sets it up (``model_path`` overrides the section's)."""
+    from ..server.engine.bundled import bundled_model_path
     from ..server.engine.whisper import WhisperRecognizer, whisper_segmenter
 
-    return WhisperRecognizer(model_path or section.model_path, decode_slots=section.max_concurrent_decodes,
+    folder = model_path or section.model_path or bundled_model_path(section.model)
+    return WhisperRecognizer(folder, decode_slots=section.max_concurrent_decodes,
                              segmenter_factory=partial(whisper_segmenter, pause_seconds=section.pause_seconds),
                              medical_vocabulary=section.medical_vocabulary)
 

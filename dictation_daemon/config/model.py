@@ -99,8 +99,11 @@ DEFAULT_COMMANDS = (
 class EngineSection(Section):
     """The embedded local engine."""
 
+    model: Literal["tiny.en", "base"] = "tiny.en"
+    """The bundled Whisper model: ``tiny.en`` (the ``engine`` extra) or ``base`` (the ``base`` extra: more
+    accurate, slower, multilingual)."""
     model_path: Path | None = None
-    """A CTranslate2 Whisper model folder; empty means the bundled Whisper tiny.en."""
+    """A CTranslate2 Whisper model folder, used instead of ``model``."""
     max_concurrent_decodes: Annotated[int, Field(ge=1, le=64)] = 1
     pause_seconds: Annotated[float, Field(gt=0.1, le=5.0)] = 0.5
     """Silence that ends a segment: each segment is decoded while the speaker goes on. A command is only
