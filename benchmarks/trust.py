@@ -8,7 +8,7 @@ tool reports with): word and character error rate over the medical and hard-nega
 Medical Term Recall over the marked terms. ``--report DIR`` also writes, per voice, the CSV and term list
 that ``canal report`` takes and the HTML report of the word alignment it makes from them.
 
-``python -m benchmarks.trust [--voices slt kal rms] [--report DIR]``
+``python -m benchmarks.trust [--voices slt kal rms] [--report DIR] [--model DIR] [--no-lexicon]``
 """
 
 from __future__ import annotations
@@ -158,9 +158,11 @@ def main(argv: Sequence[str] | None = None) -> list[TrustResult]:
     parser.add_argument("--voices", nargs="+", default=list(DEFAULT_VOICES), choices=sorted(VOICES))
     parser.add_argument("--report", type=Path, help="folder for canal's CSV, term list and HTML report")
     parser.add_argument("--misses", action="store_true", help="print every case that came out wrong")
+    parser.add_argument("--model", type=Path, help="a CTranslate2 Whisper folder (default: the bundled tiny.en)")
+    parser.add_argument("--no-lexicon", action="store_true", help="decode once, without the medical lexicon")
     arguments = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
-    recognizer = WhisperRecognizer()
+    recognizer = WhisperRecognizer(arguments.model, medical_vocabulary=not arguments.no_lexicon)
     results = []
     for voice in arguments.voices:
         result = measure_voice(recognizer, voice)
