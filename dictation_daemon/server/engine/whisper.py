@@ -6,8 +6,10 @@ a pause closes it, while the speaker goes on. When the client flushes, only the 
 words since the last pause) is left to decode, so the answer comes back in a fraction of the time that
 decoding the whole utterance after release would take.
 
-A final decode is done twice when the words first heard sound like terms of the medical lexicon: the
-second time with those terms in the prompt, whose medical words are then taken (see :mod:`..lexicon`).
+A final decode is done twice when the words first heard hold one the model may have misheard a term as
+(a rare word or no word at all) and sound like terms of the medical lexicon: the second time with those
+terms in the prompt, whose medical words are then taken (see :mod:`..lexicon`). A sentence of common
+words and correctly spelled terms is decoded once, as fast as before.
 """
 
 from __future__ import annotations
@@ -199,7 +201,7 @@ class WhisperStream(RecognitionStream):
     def _decode(self, span: SpeechSpan, settings: DecodeSettings) -> str:
         """The span's words; a final is decoded again with the lexicon terms that sound like them."""
         words = self._decode_with(span, settings, self._hotwords)
-        if settings is not FINAL_DECODE or self._lexicon is None or not words:
+        if settings is not FINAL_DECODE or self._lexicon is None or not self._lexicon.doubtful(words.split()):
             return words
         terms = self._lexicon.candidates(words.split(), ignored=self._vocabulary_keys)
         if not terms:

@@ -41,9 +41,10 @@ HUNSPELL_MEDICAL = Path("/usr/share/hunspell/en_med_glut.dic")
 DRUG_PACKAGE = "drug_named_entity_recognition"
 DRUG_DICTIONARY = "drug_ner_dictionary.pkl.bz2"
 
-COMMON_ZIPF = 3.0
-"""Words written once per million words or more ("pain", "fever", "microscope", "pneumonia") are not terms
-to look for: the model spells them."""
+COMMON_ZIPF = 4.5
+"""Words written 30 times per million words or more ("pain", "blood", "water") are not terms to look for:
+the model spells them. Commoner medical words below that ("edema", "pneumonia") stay: the model can
+mishear them too, and without them a garbled "edema" could only be offered rarer look-alikes."""
 
 DRUG_PRIOR = 1.5
 """The least frequency a prescribed drug's name is given: newer drugs (semaglutide, tirzepatide) are too

@@ -8,7 +8,7 @@ from dictation_daemon.server.lexicon.retrieval import heard_key
 FREQUENCIES = {"listen": 5.1, "april": 5.2, "van": 4.6, "commie": 2.5, "sin": 4.3, "the": 7.7, "gym": 4.4,
                "plan": 5.3, "to": 7.4, "go": 6.2, "daily": 5.0, "hold": 5.2, "today": 6.0, "continue": 5.3,
                "toms": 3.1, "you": 7.0, "begin": 4.9, "now": 6.3, "she": 6.5, "reports": 4.8, "he": 6.7,
-               "moped": 2.6, "assess": 4.0, "pan": 4.0}
+               "moped": 2.6, "assess": 4.0, "pan": 4.0, "for": 7.0}
 LEXICON = MedicalLexicon(
     {"lisinopril": 1.7, "vancomycin": 2.3, "tamsulosin": 1.5, "hemoptysis": 1.6, "cellulitis": 2.6,
      "pantoprazole": 2.0, "lysinopril": 0.0, "eicosanoate": 0.0},
@@ -58,3 +58,10 @@ def test_a_term_is_in_use_when_general_text_writes_it() -> None:
     assert LEXICON.in_use("vancomycin")
     assert not LEXICON.in_use("lysinopril")
     assert not LEXICON.in_use("aspirin")  # not a term of this lexicon at all
+
+
+def test_only_a_rare_word_or_a_misspelling_makes_a_sentence_doubtful() -> None:
+    assert LEXICON.doubtful("Begin van commie sin now.".split())  # "commie" is rare
+    assert LEXICON.doubtful("Continue pan to parazzo.".split())  # "parazzo" is no word
+    assert not LEXICON.doubtful("Plan to go to the gym daily.".split())
+    assert not LEXICON.doubtful("Begin vancomycin now for cellulitis.".split())
