@@ -16,6 +16,11 @@ while festival speech plays into the microphone. Three things are measured:
 The benchmark presses and releases the combo itself through XTEST (as xdotool would, without a process
 start in the timed path) and stamps the moment it sends the combo's last key down or its first key up.
 Results go into their own section of ``BENCHMARKS.md``.
+
+``--compare TREE`` times key release → text for this checkout against another (``TREE``, a checkout of an
+earlier commit, e.g. from ``git worktree add``) side by side in one run: both daemons run at once on the
+same screen and microphone, each with its own push-to-talk combo, and the dictations alternate between
+them, so both meet the same machine load. Its figures go into a section of their own.
 """
 
 from __future__ import annotations
@@ -72,11 +77,16 @@ class DesktopResult:
     idle_rss_mib: list[float]
 
 
-def start_daemon(folder: Path, settings: dict[str, Any], env: dict[str, str]) -> RunningDaemon:
+OTHER_TALK = "ctrl+alt+f"
+"""The combo of the other checkout's daemon in ``--compare`` runs."""
+COMPARE_TITLE = "## Desktop dictation: this checkout against an earlier one"
+
+
+def start_daemon(folder: Path, settings: dict[str, Any], env: dict[str, str], talk: str = TALK) -> RunningDaemon:
     """``dictation-daemon run`` on the benchmark's screen and microphone, with a private socket and log."""
     socket = folder / "rpc.sock"
     config = folder / "config.yaml"
-    config.write_text(yaml.safe_dump({**settings, "hotkeys": {"talk": TALK}, "rpc": {"socket_path": str(socket)}}))
+    config.write_text(yaml.safe_dump({**settings, "hotkeys": {"talk": talk}, "rpc": {"socket_path": str(socket)}}))
     return launch(config, env, socket, folder / "daemon.log", ready_timeout=120)
 
 
@@ -162,6 +172,59 @@ def release_to_text(daemon: RunningDaemon, keys: Combo, microphone: VirtualMicro
         wholes.append(whole - released)
         correct += _words(text) == EXPECTED_WORDS
     return firsts, wholes, correct
+
+
+def compare(repetitions: int, other_tree: Path) -> tuple[list[float], list[float], int, int]:
+    """Release → whole text for this checkout and for ``other_tree``, dictations alternating between them
+    (which goes first alternates too); returns both lists of waits and how many texts each got right."""
+    with contextlib.ExitStack() as stack:
+        folder = Path(tempfile.mkdtemp(prefix="dictation-bench-"))
+        stack.callback(shutil.rmtree, folder, True)
+        display = stack.enter_context(virtual_display())
+        microphone = stack.enter_context(virtual_microphone())
+        env = {**microphone.env, "DISPLAY": display}
+        wav, _seconds, _silence = utterance_file(folder)
+        window = stack.enter_context(TextFieldWindow(display))
+        daemons, combos = [], []
+        for name, talk, extra in (("this", TALK, {}), ("other", OTHER_TALK, {"PYTHONPATH": str(other_tree)})):
+            (folder / name).mkdir(mode=0o700)
+            daemon = start_daemon(folder / name, {"backend": {"kind": "local"}}, {**env, **extra}, talk)
+            stack.callback(daemon.stop)
+            keys = Combo(display, talk)
+            stack.callback(keys.close)
+            daemons.append(daemon)
+            combos.append(keys)
+        time.sleep(5)
+        window.focus("text")
+        waits: list[list[float]] = [[], []]
+        correct = [0, 0]
+        for round_ in range(repetitions):
+            for which in ((0, 1) if round_ % 2 == 0 else (1, 0)):
+                _firsts, wholes, right = release_to_text(daemons[which], combos[which], microphone, window, wav, 1)
+                waits[which].extend(wholes)
+                correct[which] += right
+    return waits[0], waits[1], correct[0], correct[1]
+
+
+def render_comparison(this: list[float], other: list[float], right: tuple[int, int], other_name: str,
+                      command: str) -> str:
+    this_median, this_p95 = summary(this)
+    other_median, other_p95 = summary(other)
+    return "\n".join([
+        COMPARE_TITLE,
+        "",
+        f"Measured {datetime.date.today().isoformat()} on {cpu_model()}, {os.cpu_count()} cores (shared with other "
+        f"work). Command: `{command}`. Key release → whole text in the field, the same "
+        f"{UTTERANCE_SECONDS:.1f} s utterance, local engine; both daemons ran at once and the dictations "
+        "alternated between them.",
+        "",
+        "| daemon | median | p95 | n | expected words |",
+        "|---|---|---|---|---|",
+        f"| this checkout | {this_median:.3f} s | {this_p95:.3f} s | {len(this)} | {right[0]} of {len(this)} |",
+        f"| {other_name} | {other_median:.3f} s | {other_p95:.3f} s | {len(other)} | {right[1]} of {len(other)} |",
+        "",
+        f"Median ratio, this checkout to {other_name}: {this_median / other_median:.2f}×.",
+    ]) + "\n"
 
 
 def idle_cost(pid: int, seconds: float) -> tuple[float, list[float]]:
@@ -392,9 +455,20 @@ def main() -> None:
     parser.add_argument("--repetitions", type=int, default=10, help="dictations and key presses timed")
     parser.add_argument("--idle-seconds", type=float, default=60.0, help="how long the idle daemon is watched")
     parser.add_argument("--no-write", action="store_true", help="print the section instead of writing BENCHMARKS.md")
+    parser.add_argument("--compare", type=Path, metavar="TREE",
+                        help="time release → text against the checkout in TREE, side by side")
+    parser.add_argument("--compare-name", default="the earlier checkout", help="what to call TREE in the table")
     arguments = parser.parse_args()
+    command = " ".join(["python -m benchmarks.desktop", *sys.argv[1:]])
+    if arguments.compare is not None:
+        this, other, right_this, right_other = compare(arguments.repetitions, arguments.compare.resolve())
+        section = render_comparison(this, other, (right_this, right_other), arguments.compare_name, command)
+        print(section)
+        if not arguments.no_write:
+            replace_section("desktop comparison", "python -m benchmarks.desktop --compare", section)
+        return
     result = measure(arguments.repetitions, arguments.idle_seconds)
-    section = render(result, " ".join(["python -m benchmarks.desktop", *sys.argv[1:]]))
+    section = render(result, command)
     print(section)
     if not arguments.no_write:
         replace_section("desktop", "python -m benchmarks.desktop", section)
