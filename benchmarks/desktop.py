@@ -90,10 +90,10 @@ def start_daemon(folder: Path, settings: dict[str, Any], env: dict[str, str], ta
     return launch(config, env, socket, folder / "daemon.log", ready_timeout=120)
 
 
-def utterance_file(folder: Path) -> tuple[Path, float, float]:
+def utterance_file(folder: Path, utterance: str = UTTERANCE) -> tuple[Path, float, float]:
     """The timed utterance, festival speech padded with silence to :data:`UTTERANCE_SECONDS` (as a user
     finishes a sentence, then lets go); returns the file, its length and the silence at its end."""
-    voice = speech(UTTERANCE)
+    voice = speech(utterance)
     lead = 0.2
     padding = max(0.3, UTTERANCE_SECONDS - lead - len(voice) / SAMPLE_RATE)
     samples = with_pauses([lead, voice, padding])
@@ -155,7 +155,8 @@ def _until_final(window: TextFieldWindow, timeout: float = 30) -> tuple[str, flo
 
 
 def release_to_text(daemon: RunningDaemon, keys: Combo, microphone: VirtualMicrophone, window: TextFieldWindow,
-                    wav: Path, repetitions: int) -> tuple[list[float], list[float], int]:
+                    wav: Path, repetitions: int, expected: list[str] = EXPECTED_WORDS,
+                    ) -> tuple[list[float], list[float], int]:
     """Dictates ``wav`` ``repetitions`` times into an emptied field; returns the waits for the first and for
     the last character, and how many texts had the expected words."""
     firsts: list[float] = []
@@ -170,21 +171,42 @@ def release_to_text(daemon: RunningDaemon, keys: Combo, microphone: VirtualMicro
         text, first, whole = _until_final(window)
         firsts.append(first - released)
         wholes.append(whole - released)
-        correct += _words(text) == EXPECTED_WORDS
+        correct += _words(text) == expected
     return firsts, wholes, correct
 
 
-def compare(repetitions: int, other_tree: Path) -> tuple[list[float], list[float], int, int]:
+@dataclass(frozen=True)
+class _Rig:
+    """A private folder, a screen, a microphone, the timed utterance and a focused text field."""
+
+    folder: Path
+    display: str
+    microphone: VirtualMicrophone
+    env: dict[str, str]
+    wav: Path
+    seconds: float
+    silence: float
+    window: TextFieldWindow
+
+
+def _rig(stack: contextlib.ExitStack, utterance: str = UTTERANCE) -> _Rig:
+    folder = Path(tempfile.mkdtemp(prefix="dictation-bench-"))  # 0700: logs and speech stay private
+    stack.callback(shutil.rmtree, folder, True)
+    display = stack.enter_context(virtual_display())
+    microphone = stack.enter_context(virtual_microphone())
+    wav, seconds, silence = utterance_file(folder, utterance)
+    window = stack.enter_context(TextFieldWindow(display))
+    return _Rig(folder, display, microphone, {**microphone.env, "DISPLAY": display}, wav, seconds, silence, window)
+
+
+def compare(repetitions: int, other_tree: Path, utterance: str = UTTERANCE,
+            ) -> tuple[list[float], list[float], int, int]:
     """Release → whole text for this checkout and for ``other_tree``, dictations alternating between them
     (which goes first alternates too); returns both lists of waits and how many texts each got right."""
+    expected = _words(utterance.removesuffix(" period"))
     with contextlib.ExitStack() as stack:
-        folder = Path(tempfile.mkdtemp(prefix="dictation-bench-"))
-        stack.callback(shutil.rmtree, folder, True)
-        display = stack.enter_context(virtual_display())
-        microphone = stack.enter_context(virtual_microphone())
-        env = {**microphone.env, "DISPLAY": display}
-        wav, _seconds, _silence = utterance_file(folder)
-        window = stack.enter_context(TextFieldWindow(display))
+        rig = _rig(stack, utterance)
+        folder, display, microphone, env, wav, window = rig.folder, rig.display, rig.microphone, rig.env, rig.wav, rig.window
         daemons, combos = [], []
         for name, talk, extra in (("this", TALK, {}), ("other", OTHER_TALK, {"PYTHONPATH": str(other_tree)})):
             (folder / name).mkdir(mode=0o700)
@@ -200,14 +222,15 @@ def compare(repetitions: int, other_tree: Path) -> tuple[list[float], list[float
         correct = [0, 0]
         for round_ in range(repetitions):
             for which in ((0, 1) if round_ % 2 == 0 else (1, 0)):
-                _firsts, wholes, right = release_to_text(daemons[which], combos[which], microphone, window, wav, 1)
+                _firsts, wholes, right = release_to_text(daemons[which], combos[which], microphone, window, wav, 1,
+                                                         expected)
                 waits[which].extend(wholes)
                 correct[which] += right
     return waits[0], waits[1], correct[0], correct[1]
 
 
 def render_comparison(this: list[float], other: list[float], right: tuple[int, int], other_name: str,
-                      command: str) -> str:
+                      command: str, utterance: str) -> str:
     this_median, this_p95 = summary(this)
     other_median, other_p95 = summary(other)
     return "\n".join([
@@ -215,8 +238,8 @@ def render_comparison(this: list[float], other: list[float], right: tuple[int, i
         "",
         f"Measured {datetime.date.today().isoformat()} on {cpu_model()}, {os.cpu_count()} cores (shared with other "
         f"work). Command: `{command}`. Key release → whole text in the field, the same "
-        f"{UTTERANCE_SECONDS:.1f} s utterance, local engine; both daemons ran at once and the dictations "
-        "alternated between them.",
+        f"{UTTERANCE_SECONDS:.1f} s utterance (\"{utterance}\"), local engine; both daemons ran at once and the "
+        "dictations alternated between them.",
         "",
         "| daemon | median | p95 | n | expected words |",
         "|---|---|---|---|---|",
@@ -375,13 +398,9 @@ def press_to_first_frame(daemon: RunningDaemon, keys: Combo, stamps: FrameStamps
 
 def measure(repetitions: int, idle_seconds: float) -> DesktopResult:
     with contextlib.ExitStack() as stack:
-        folder = Path(tempfile.mkdtemp(prefix="dictation-bench-"))  # 0700: logs and speech stay private
-        stack.callback(shutil.rmtree, folder, True)
-        display = stack.enter_context(virtual_display())
-        microphone = stack.enter_context(virtual_microphone())
-        env = {**microphone.env, "DISPLAY": display}
-        wav, seconds, silence = utterance_file(folder)
-        window = stack.enter_context(TextFieldWindow(display))
+        rig = _rig(stack)
+        folder, display, microphone, env, wav, window = rig.folder, rig.display, rig.microphone, rig.env, rig.wav, rig.window
+        seconds, silence = rig.seconds, rig.silence
         keys = Combo(display)
         stack.callback(keys.close)
 
@@ -458,14 +477,18 @@ def main() -> None:
     parser.add_argument("--compare", type=Path, metavar="TREE",
                         help="time release → text against the checkout in TREE, side by side")
     parser.add_argument("--compare-name", default="the earlier checkout", help="what to call TREE in the table")
+    parser.add_argument("--utterance", default=UTTERANCE, help="what --compare dictates (spoken words)")
     arguments = parser.parse_args()
     command = " ".join(["python -m benchmarks.desktop", *sys.argv[1:]])
     if arguments.compare is not None:
-        this, other, right_this, right_other = compare(arguments.repetitions, arguments.compare.resolve())
-        section = render_comparison(this, other, (right_this, right_other), arguments.compare_name, command)
+        this, other, right_this, right_other = compare(arguments.repetitions, arguments.compare.resolve(),
+                                                       arguments.utterance)
+        section = render_comparison(this, other, (right_this, right_other), arguments.compare_name, command,
+                                    arguments.utterance)
         print(section)
         if not arguments.no_write:
-            replace_section("desktop comparison", "python -m benchmarks.desktop --compare", section)
+            name = "desktop comparison" + ("" if arguments.utterance == UTTERANCE else ", medical")
+            replace_section(name, "python -m benchmarks.desktop --compare", section)
         return
     result = measure(arguments.repetitions, arguments.idle_seconds)
     section = render(result, command)

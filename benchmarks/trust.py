@@ -8,14 +8,17 @@ tool reports with): word and character error rate over the medical and hard-nega
 Medical Term Recall over the marked terms. ``--report DIR`` also writes, per voice, the CSV and term list
 that ``canal report`` takes and the HTML report of the word alignment it makes from them.
 
-``python -m benchmarks.trust [--voices slt kal rms] [--report DIR] [--model DIR] [--no-lexicon]``
+``python -m benchmarks.trust [--voices slt kal rms] [--report DIR] [--model DIR] [--no-lexicon] [--write]``
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import datetime
 import logging
+import os
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +33,7 @@ from testkit.speech import VOICES, speech, with_pauses
 from .dictation import CommandScore, Dictated, dictated, score_commands
 from .medical_set import COMMANDS, CONFIG, HARD_NEGATIVES, MEDICAL, PAUSE_SECONDS, Case
 from .recognition import recognise
+from .report import cpu_model, replace_section
 
 LEAD_SECONDS = 0.3
 TRAIL_SECONDS = 0.5
@@ -153,6 +157,33 @@ def print_result(result: TrustResult) -> None:
     )
 
 
+def render(results: Sequence[TrustResult], model: str, lexicon: bool, command: str) -> str:
+    """The ``BENCHMARKS.md`` section for one run."""
+    lines = [
+        "## Trust: medical terms with no keyterms, command words in sentences, commands said as commands",
+        "",
+        f"Measured {datetime.date.today().isoformat()} on {cpu_model()}, {os.cpu_count()} cores. Command: "
+        f"`{command}`. Model: {model}; medical lexicon {'on' if lexicon else 'off'}. Set: "
+        f"`benchmarks/medical_set.py`, {len(MEDICAL)} medical sentences ({len(_terms())} terms, none given as "
+        f"keyterms), {len(HARD_NEGATIVES)} hard negatives (ordinary sentences holding command words, said "
+        f"without pauses), {len(COMMANDS)} commands said with a {PAUSE_SECONDS:.1f} s pause around them. "
+        "WER, CER and Medical Term Recall by Corti's evaluation library (`bewer`, as `corti-canal` reports "
+        "them), normalised (lower case, no punctuation), over the medical and hard-negative sentences.",
+        "",
+        "| voice | Medical Term Recall | WER | CER | hard negatives: a command fired | hard negatives: every "
+        "word kept | command precision | command recall | real-time factor |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for result in results:
+        lines.append(
+            f"| {result.voice} | {result.term_recall:.1%} ({result.terms_matched}/{result.terms}) | "
+            f"{result.wer:.1%} | {result.cer:.1%} | {result.negatives_fired} of {len(HARD_NEGATIVES)} | "
+            f"{result.negatives_kept} of {len(HARD_NEGATIVES)} | {result.commands.precision:.1%} | "
+            f"{result.commands.recall:.1%} | {result.real_time_factor:.3f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: Sequence[str] | None = None) -> list[TrustResult]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--voices", nargs="+", default=list(DEFAULT_VOICES), choices=sorted(VOICES))
@@ -160,6 +191,7 @@ def main(argv: Sequence[str] | None = None) -> list[TrustResult]:
     parser.add_argument("--misses", action="store_true", help="print every case that came out wrong")
     parser.add_argument("--model", type=Path, help="a CTranslate2 Whisper folder (default: the bundled tiny.en)")
     parser.add_argument("--no-lexicon", action="store_true", help="decode once, without the medical lexicon")
+    parser.add_argument("--write", action="store_true", help="write the figures into BENCHMARKS.md")
     arguments = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     recognizer = WhisperRecognizer(arguments.model, medical_vocabulary=not arguments.no_lexicon)
@@ -174,6 +206,11 @@ def main(argv: Sequence[str] | None = None) -> list[TrustResult]:
         if arguments.report:
             write_canal_report(result, arguments.report)
         results.append(result)
+    if arguments.write:
+        command = " ".join(["python -m benchmarks.trust", *(argv if argv is not None else sys.argv[1:])])
+        model = str(arguments.model) if arguments.model else "Whisper tiny.en (bundled)"
+        replace_section("trust", "python -m benchmarks.trust --write",
+                        render(results, model, not arguments.no_lexicon, command))
     return results
 
 
