@@ -234,7 +234,7 @@ def render_comparison(this: list[float], other: list[float], right: tuple[int, i
     this_median, this_p95 = summary(this)
     other_median, other_p95 = summary(other)
     return "\n".join([
-        COMPARE_TITLE,
+        COMPARE_TITLE + ("" if utterance == UTTERANCE else ", a dictation with drug names"),
         "",
         f"Measured {datetime.date.today().isoformat()} on {cpu_model()}, {os.cpu_count()} cores (shared with other "
         f"work). Command: `{command}`. Key release → whole text in the field, the same "

@@ -5,7 +5,8 @@ server's text rules with :data:`CONFIG`: spoken punctuation on, the commands bel
 (numbers as words up to nine, measurements abbreviated, ranges and ordinals as numerals from 10 on,
 dates ``locale:long``, times ``locale``), and the set's drug names as keyterms. ``text`` is the
 expected final text of the whole utterance (finals joined as a client would join them, spec §8) and
-``commands`` the commands it must trigger, in order.
+``commands`` the commands it must trigger, in order. A ``|`` in ``spoken`` is a pause of
+:data:`PAUSE_SECONDS`: a command is its own phrase, said with a pause before it.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ class Utterance:
     text: str
     commands: tuple[ExpectedCommand, ...] = field(default=())
 
+
+PAUSE_SECONDS = 0.7
+"""The silence written for ``|``: a deliberate pause before a command, as Dragon users learn to leave."""
 
 SECTIONS = ["history", "assessment", "plan", "medications", "allergies", "examination"]
 TEMPLATES = ["radiology", "cardiology", "discharge"]
@@ -181,16 +185,16 @@ UTTERANCES: tuple[Utterance, ...] = (
     Utterance("command", "stop dictation", "", _command("stop_dictation")),
     Utterance("command", "search for lab results", "", _command("search", query="lab results")),
     # Commands after dictation, and dictation that only sounds like a command.
-    Utterance("mixed", "no acute distress period next section", "No acute distress.", _command("next_section")),
+    Utterance("mixed", "no acute distress period | next section", "No acute distress.", _command("next_section")),
     Utterance(
         "mixed",
-        "lungs are clear period insert my radiology template",
+        "lungs are clear period | insert my radiology template",
         "Lungs are clear.",
         _command("insert_template", template="radiology"),
     ),
     Utterance(
         "mixed",
-        "heart rate is regular period go to plan section",
+        "heart rate is regular period | go to plan section",
         "Heart rate is regular.",
         _command("go_to_section", section="plan"),
     ),

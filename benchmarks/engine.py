@@ -12,13 +12,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from dictation_daemon.protocol.messages import TranscribeConfig
 from dictation_daemon.server.engine import WhisperRecognizer
 from dictation_daemon.server.engine.model import shared_model
-from testkit.speech import VOICES, human_speech, speech, with_pauses
+from testkit.speech import VOICES, Voice, human_speech, speech, with_pauses
 
 from .dictation import CommandScore, Dictated, dictated, score_commands
-from .dictation_set import CONFIG, UTTERANCES, Utterance
+from .dictation_set import CONFIG, PAUSE_SECONDS, UTTERANCES, Utterance
 from .metrics import WordErrors, word_error_rate
 from .recognition import recognise
 
@@ -73,11 +75,11 @@ def measure_voice(recognizer: WhisperRecognizer, voice_name: str) -> VoiceResult
     pairs, results, misses = [], [], []
     audio = processing = 0.0
     for utterance in UTTERANCES:
-        recording = with_pauses([LEAD_SECONDS, speech(utterance.spoken, voice), TRAIL_SECONDS])
+        recording = with_pauses([LEAD_SECONDS, *spoken_with_pauses(utterance.spoken, voice), TRAIL_SECONDS])
         recognition = recognise(recognizer, recording, CONFIG)
         audio += recognition.audio_seconds
         processing += recognition.processing_seconds
-        pairs.append((utterance.spoken, recognition.words))
+        pairs.append((" ".join(utterance.spoken.replace("|", " ").split()), recognition.words))
         result = dictated(recognition.segments, CONFIG)
         results.append((utterance, result))
         if result.text != utterance.text or result.commands != utterance.commands:
@@ -92,6 +94,14 @@ def measure_voice(recognizer: WhisperRecognizer, voice_name: str) -> VoiceResult
         audio,
         processing,
     )
+
+
+def spoken_with_pauses(spoken: str, voice: Voice) -> list[np.ndarray | float]:
+    """The stretches of ``spoken`` between its ``|`` marks, said by ``voice``, with a pause between them."""
+    parts: list[np.ndarray | float] = []
+    for index, words in enumerate(part.strip() for part in spoken.split("|")):
+        parts.extend([PAUSE_SECONDS, speech(words, voice)] if index else [speech(words, voice)])
+    return parts
 
 
 def measure_human(recognizer: WhisperRecognizer) -> HumanResult:

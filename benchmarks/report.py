@@ -114,7 +114,7 @@ def render(engine: EngineResult, latency: LatencyResult, command: str) -> str:
     ]
     for utterance, result in slt.misses:
         expected = _cell(utterance.text, utterance.commands)
-        lines.append(f"| {utterance.spoken} | {expected} | {_cell(result.text, result.commands)} |")
+        lines.append(f"| {utterance.spoken.replace('|', '(pause)')} | {expected} | {_cell(result.text, result.commands)} |")
     return "\n".join(lines) + "\n"
 
 
