@@ -128,6 +128,9 @@ class WhisperStream(RecognitionStream):
         self._vocabulary = session_vocabulary(config)
         self._hotwords = hotwords(self._vocabulary)
         self._vocabulary_keys = frozenset(word.lower() for phrase in self._vocabulary for word in phrase.split())
+        self._keyterms = frozenset(
+            key for term in (config.keyterms.terms if config.keyterms else []) for key in term.term.lower().split()
+        )
         self._interims = config.interim_results
         self._interim_audio_at = 0  # stream samples seen when the last interim was decoded
         self._interim_ready_at = 0.0  # monotonic time before which no interim is decoded
@@ -206,8 +209,9 @@ class WhisperStream(RecognitionStream):
         terms = self._lexicon.candidates(words.split(), ignored=self._vocabulary_keys)
         if not terms:
             return words
-        second = self._decode_with(span, settings, hotwords([*terms, *self._vocabulary]))
-        return take_terms(words, second, terms, self._lexicon)
+        # The session's own words first: a user's keyterms must not be cut from the prompt by candidates.
+        second = self._decode_with(span, settings, hotwords([*self._vocabulary, *terms]))
+        return take_terms(words, second, [*terms, *self._keyterms], self._lexicon, self._keyterms)
 
     def _decode_with(self, span: SpeechSpan, settings: DecodeSettings, prompt: str | None) -> str:
         return decode(

@@ -10,9 +10,10 @@ Two steps, each of which can only put a retrieved candidate term in place of wor
 2. The second decode, prompted with the candidates, may also change words that have nothing to do with
    them (a different article, a dropped filler). Those changes are not what it was asked for and are
    not more likely right, so the first decode's words stand everywhere except in a region where the
-   second decode wrote a candidate term in real use in place of first-decode words that sound like it;
-   never in place of a single common word, which the first decode heard as such ("pancreas" stays,
-   though "pancrease" is a brand of enzyme capsules, and "clear" is not "cochlear"). An English
+   second decode wrote a candidate term in real use (or one of the session's keyterms) in place of
+   first-decode words that sound like it, one of which at least is doubtful (rare, or no word at all:
+   "commie" in "van commie sin"). Ordinary words are never replaced: "He denies" does not become
+   "hedonist", "pancreas" stays though "pancrease" is a brand of enzyme capsules. An English
    word at the edge of such a region that the term does not sound like ("for" in "levothroxine for" →
    "levothyroxine") stays: the region shrinks to the words the term replaced.
 
@@ -44,16 +45,18 @@ EDGE_MARGIN = 10.0
 edge for that word to stay: "levothroxine for" → "levothyroxine" gains 12 without "for", which stays,
 while "give a penton" → "gabapentin" gains only 6 without "give", which was part of the misheard name."""
 
-COMMON_ZIPF = 3.0
-"""A word heard alone that is written this often (once per million words) is what was said."""
-
 MAX_EXTRA_WORDS = 1
 """A replacement may hold at most this many words more than what it replaces."""
 
 
-def take_terms(first: str, second: str, terms: Sequence[str], lexicon: MedicalLexicon) -> str:
-    """The first decode's words, with the regions where ``second`` wrote one of ``terms`` instead."""
-    in_use = [term for term in terms if lexicon.in_use(term)]
+def take_terms(
+    first: str, second: str, terms: Sequence[str], lexicon: MedicalLexicon, keyterms: Collection[str] = (),
+) -> str:
+    """The first decode's words, with the regions where ``second`` wrote one of ``terms`` instead.
+
+    ``keyterms`` are the session's own words (keys), taken like terms in use.
+    """
+    in_use = [term for term in terms if lexicon.in_use(term) or term in keyterms]
     first_words = snap_to_terms(first.split(), in_use, lexicon.is_english)
     second_words = snap_to_terms(second.split(), in_use, lexicon.is_english)
     first_keys = [heard_key(word) for word in first_words]
@@ -103,7 +106,7 @@ def _trailing_marks(word: str) -> str:
 def _is_term_for(heard: list[str], replacement: list[str], terms: Collection[str], lexicon: MedicalLexicon) -> bool:
     if not heard or not replacement or len(replacement) > len(heard) + MAX_EXTRA_WORDS:
         return False
-    if len(heard) == 1 and lexicon.word_frequency(heard[0]) >= COMMON_ZIPF:
+    if not any(lexicon.is_doubtful(key) for key in heard):
         return False
     if not any(key in terms for key in replacement):
         return False

@@ -120,10 +120,11 @@ class MedicalLexicon:
         """Whether the model wrote a word it may have misheard a term as: one that is no term of the
         lexicon and rarer than :data:`DOUBTFUL_ZIPF` ("epiksaben", "commie", "penton"). A sentence of
         common words and correctly spelled terms has none, and is not searched or decoded again."""
-        return any(
-            key not in self._index and self._word_frequency(key) < DOUBTFUL_ZIPF
-            for word in words for part in word.split("-") if (key := heard_key(part))
-        )
+        return any(self.is_doubtful(key) for word in words for part in word.split("-") if (key := heard_key(part)))
+
+    def is_doubtful(self, key: str) -> bool:
+        """Whether a heard word (key) is one the model may have misheard a term as (see :meth:`doubtful`)."""
+        return key not in self._index and self._word_frequency(key) < DOUBTFUL_ZIPF
 
     def word_frequency(self, key: str) -> float:
         """A heard word's (key's) Zipf frequency in general English."""

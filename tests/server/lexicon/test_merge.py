@@ -30,7 +30,7 @@ def test_a_word_the_term_does_not_sound_like_is_kept() -> None:
 def test_other_changes_of_the_second_decode_are_not_taken() -> None:
     assert take_terms("Plan to go to the gym daily.", "Plan to go to the Jim daily.", ["gabapentin"],
                       LEXICON) == "Plan to go to the gym daily."
-    assert take_terms("Given except for in for deep vein.", "Give enoxaparin for deep vein.",
+    assert take_terms("Given an exapa in for deep vein.", "Give enoxaparin for deep vein.",
                       ["enoxaparin"], LEXICON) == "Give enoxaparin for deep vein."
 
 
@@ -65,3 +65,14 @@ def test_english_words_are_never_snapped() -> None:
 
 def test_a_spelling_is_not_snapped_to_a_term_nobody_writes() -> None:
     assert take_terms("Start aprol now.", "Start aprol now.", ["amprol"], LEXICON) == "Start aprol now."
+
+
+def test_ordinary_words_are_never_replaced_by_a_term() -> None:
+    frequencies = {"he": 6.7, "denies": 4.1, "chest": 4.6, "pain": 5.0}
+    lexicon = MedicalLexicon({"hedonist": 1.5}, word_frequency=lambda word: frequencies.get(word, 0.0))
+    assert take_terms("He denies chest pain.", "Hedonist chest pain.", ["hedonist"], lexicon) == "He denies chest pain."
+
+
+def test_the_sessions_keyterms_are_taken_like_terms_in_use() -> None:
+    assert take_terms("Clear to alskultation.", "Clear to auscultation.", ["auscultation"], LEXICON,
+                      keyterms={"auscultation"}) == "Clear to auscultation."
