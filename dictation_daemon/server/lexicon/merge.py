@@ -12,8 +12,9 @@ Two steps, each of which can only put a retrieved candidate term in place of wor
    not more likely right, so the first decode's words stand everywhere except in a region where the
    second decode wrote a candidate term in real use (or one of the session's keyterms) in place of
    first-decode words that sound like it, one of which at least is doubtful (rare, or no word at all:
-   "commie" in "van commie sin"). Ordinary words are never replaced: "He denies" does not become
-   "hedonist", "pancreas" stays though "pancrease" is a brand of enzyme capsules. An English
+   "commie" in "van commie sin"), and never in place of one English word alone. Ordinary words are
+   never replaced: "He denies" does not become "hedonist", "amiable" not "amphibole", "pancreas" stays
+   though "pancrease" is a brand of enzyme capsules. An English
    word at the edge of such a region that the term does not sound like ("for" in "levothroxine for" →
    "levothyroxine") stays: the region shrinks to the words the term replaced.
 
@@ -35,7 +36,7 @@ SNAP_SIMILARITY = 85.0
 """Similarity (0–100, by letters or by Metaphone key) at which an unsure spelling is taken for the
 candidate it is closest to: "semagluetide" (96 to "semaglutide" by letters), "exaparin" (89 to
 "enoxaparin") and "perinolactone" (93 to "spironolactone" by sound) are, while two different drugs that
-share a stem ("hydroxyzine", "hydralazine": 64 and 67) are far apart."""
+share a stem ("hydroxyzine", "hydralazine": 73 by letters, 77 by sound) stay apart."""
 
 MIN_REGION_SIMILARITY = 55.0
 """How alike (letters or sound, 0–100) the replaced words and the replacement must be."""
@@ -106,6 +107,8 @@ def _trailing_marks(word: str) -> str:
 def _is_term_for(heard: list[str], replacement: list[str], terms: Collection[str], lexicon: MedicalLexicon) -> bool:
     if not heard or not replacement or len(replacement) > len(heard) + MAX_EXTRA_WORDS:
         return False
+    if len(heard) == 1 and lexicon.is_english(heard[0]):
+        return False  # one real word heard alone is what was said ("amiable", not "amphibole")
     if not any(lexicon.is_doubtful(key) for key in heard):
         return False
     if not any(key in terms for key in replacement):

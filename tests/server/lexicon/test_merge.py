@@ -76,3 +76,11 @@ def test_ordinary_words_are_never_replaced_by_a_term() -> None:
 def test_the_sessions_keyterms_are_taken_like_terms_in_use() -> None:
     assert take_terms("Clear to alskultation.", "Clear to auscultation.", ["auscultation"], LEXICON,
                       keyterms={"auscultation"}) == "Clear to auscultation."
+
+
+def test_one_english_word_heard_alone_is_never_replaced_however_rare() -> None:
+    frequencies = {"made": 5.5, "amiable": 2.9, "himself": 5.3}
+    lexicon = MedicalLexicon({"amphibole": 1.2}, word_frequency=lambda word: frequencies.get(word, 0.0))
+    assert take_terms("Made amiable himself.", "Made amphibole himself.", ["amphibole"], lexicon) == (
+        "Made amiable himself."
+    )
