@@ -51,10 +51,10 @@ likely what was said: "increase" (Zipf 5) loses 15 points, so its look-alike "in
 "gabapentin" found in "give a penton" (whose "penton" has Zipf 1.5)."""
 
 DOUBTFUL_ZIPF = 3.0
-"""Heard words rarer than this (once per million words) that are no term make a segment worth a second
-look. On the dictation and hard-negative sets (79 ordinary clinical sentences) 7 have one; of 41
-misheard medical sentences, 30 do: the rest are common words only ("listen April"), which are left as
-heard rather than searched on every ordinary sentence."""
+"""Heard words rarer than this (once per million words) make a segment worth a second look, and only a
+run of words holding one may be replaced by a term. Of 41 misheard medical sentences, 30 have one; the
+rest are common words only ("listen April", "on my own"), which are left as heard: ordinary words are
+never replaced by a term."""
 
 FUNCTION_WORD_ZIPF = 6.0
 """Spans made only of words this common ("for", "of the", "and a") are not searched: their penalty rules
@@ -117,14 +117,17 @@ class MedicalLexicon:
         self._similar = functools.lru_cache(maxsize=SEARCH_CACHE)(self._search)
 
     def doubtful(self, words: Sequence[str]) -> bool:
-        """Whether the model wrote a word it may have misheard a term as: one that is no term of the
-        lexicon and rarer than :data:`DOUBTFUL_ZIPF` ("epiksaben", "commie", "penton"). A sentence of
-        common words and correctly spelled terms has none, and is not searched or decoded again."""
+        """Whether the model wrote a word it may have misheard a term as: one rarer than
+        :data:`DOUBTFUL_ZIPF`, or no word at all ("epiksaben", "commie", "penton"). A sentence of common
+        words and common terms has none, and is not searched or decoded again."""
         return any(self.is_doubtful(key) for word in words for part in word.split("-") if (key := heard_key(part)))
 
     def is_doubtful(self, key: str) -> bool:
-        """Whether a heard word (key) is one the model may have misheard a term as (see :meth:`doubtful`)."""
-        return key not in self._index and self._word_frequency(key) < DOUBTFUL_ZIPF
+        """Whether a heard word (key) is one the model may have misheard a term as (see :meth:`doubtful`).
+
+        A rare word of the lexicon counts too: "penton" (a viral protein) is far likelier a misheard
+        "gabapentin" than what a clinician said."""
+        return self._word_frequency(key) < DOUBTFUL_ZIPF
 
     def word_frequency(self, key: str) -> float:
         """A heard word's (key's) Zipf frequency in general English."""

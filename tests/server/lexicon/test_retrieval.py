@@ -63,5 +63,6 @@ def test_a_term_is_in_use_when_general_text_writes_it() -> None:
 def test_only_a_rare_word_or_a_misspelling_makes_a_sentence_doubtful() -> None:
     assert LEXICON.doubtful("Begin van commie sin now.".split())  # "commie" is rare
     assert LEXICON.doubtful("Continue pan to parazzo.".split())  # "parazzo" is no word
+    assert LEXICON.doubtful("Begin vancomycin now.".split())  # a rare term may be a misheard one
     assert not LEXICON.doubtful("Plan to go to the gym daily.".split())
-    assert not LEXICON.doubtful("Begin vancomycin now for cellulitis.".split())
+    assert not LEXICON.doubtful("Hold the plan today.".split())
