@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..capture.cues import Cue, CuePlayer, without_cues
-from ..client.command_pauses import DEFAULT_MIN_PAUSE_SECONDS, CommandPauses
 from ..capture.microphone import Microphone, MicrophoneState
 from ..capture.utterance import MicrophoneFailed, Utterance
+from ..client.command_pauses import DEFAULT_MIN_PAUSE_SECONDS, CommandPauses
 from ..events.connection import ConnectionStatus
 from ..events.dictation import (
     CommandEvent,
