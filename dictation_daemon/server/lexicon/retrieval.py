@@ -56,9 +56,8 @@ run of words holding one may be replaced by a term. Of 41 misheard medical sente
 rest are common words only ("listen April", "on my own"), which are left as heard: ordinary words are
 never replaced by a term."""
 
-FUNCTION_WORD_ZIPF = 6.0
-"""Spans made only of words this common ("for", "of the", "and a") are not searched: their penalty rules
-out every match, and skipping them saves a third of the search."""
+MAX_SPANS = 48
+"""Spans searched per segment at most (each takes a few milliseconds): eight doubtful words' worth."""
 
 SEARCH_CACHE = 4096
 """Spans whose search is remembered: a decode ahead and the final decode of the same span hear the same
@@ -154,23 +153,26 @@ class MedicalLexicon:
     ) -> list[str]:
         """The terms most like some span of ``words`` (as the model wrote them), best first.
 
-        No span holds a word of ``ignored`` (keys): the session's punctuation and command words, which
-        are meant as they are.
+        Only spans that hold a doubtful word are searched, since only such a run of words may become a
+        term (:mod:`.merge`), and at most :data:`MAX_SPANS` of them: the cost is bounded however long the
+        segment. No span holds a word of ``ignored`` (keys): the session's punctuation and command words,
+        which are meant as they are.
         """
         keys = [key for word in words for part in word.split("-") if (key := heard_key(part))]
         settled = [key in ignored for key in keys]
+        doubtful = [self.is_doubtful(key) for key in keys]
         best: dict[int, float] = {}
+        searched = 0
         for start in range(len(keys)):
             here: dict[int, float] = {}
             for stop in range(start + 1, min(start + MAX_SPAN_WORDS, len(keys)) + 1):
                 span = "".join(keys[start:stop])
                 if settled[stop - 1]:
                     break
-                if len(span) < MIN_SPAN_LETTERS:
+                if len(span) < MIN_SPAN_LETTERS or not any(doubtful[start:stop]) or searched >= MAX_SPANS:
                     continue
+                searched += 1
                 heard = min(self._word_frequency(key) for key in keys[start:stop])
-                if heard >= FUNCTION_WORD_ZIPF:
-                    continue
                 for index in self._similar(span):
                     score = self._likeness(span, index) + PRIOR_WEIGHT * self._prior[index] - HEARD_WEIGHT * heard
                     here[index] = max(score, here.get(index, score))
