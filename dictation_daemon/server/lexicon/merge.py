@@ -38,6 +38,10 @@ candidate it is closest to: "semagluetide" (96 to "semaglutide" by letters), "ex
 "enoxaparin") and "perinolactone" (93 to "spironolactone" by sound) are, while two different drugs that
 share a stem ("hydroxyzine", "hydralazine": 73 by letters, 77 by sound) stay apart."""
 
+MIN_SNAP_LETTERS = 70.0
+"""Letter similarity a snap needs as well: Metaphone keys of short words are too coarse alone ("parazzo"
+and "porous" share the key PRS, at 46 by letters)."""
+
 MIN_REGION_SIMILARITY = 55.0
 """How alike (letters or sound, 0–100) the replaced words and the replacement must be."""
 
@@ -88,7 +92,8 @@ def snap_to_terms(words: Sequence[str], terms: Sequence[str], is_english: Callab
             if any(key in terms for key in keys):
                 continue
             found = max(terms, key=lambda term: _likeness(keys, [term]), default=None)
-            if found is not None and _likeness(keys, [found]) >= SNAP_SIMILARITY:
+            if (found is not None and _likeness(keys, [found]) >= SNAP_SIMILARITY
+                    and fuzz.ratio("".join(keys), found) >= MIN_SNAP_LETTERS):
                 snapped.append(found + _trailing_marks(group[-1]))
                 position += width
                 break

@@ -84,3 +84,7 @@ def test_one_english_word_heard_alone_is_never_replaced_however_rare() -> None:
     assert take_terms("Made amiable himself.", "Made amphibole himself.", ["amphibole"], lexicon) == (
         "Made amiable himself."
     )
+
+
+def test_a_snap_needs_the_spelling_as_well_as_the_sound() -> None:
+    assert snap_to_terms(["parazzo"], ["porous"], ENGLISH) == ["parazzo"]
