@@ -77,4 +77,8 @@ class _ScriptedStream(RecognitionStream):
         return self._segment(span, is_final=True)
 
     def _segment(self, span: SpeechSpan, is_final: bool) -> RecognizedSegment:
-        return RecognizedSegment(self._recognizer.words_for(span.samples), span.start, span.end, is_final)
+        """Times as the embedded engine reports them: from the first voiced frame, to the last one for a
+        final (where the words are, without the segmenter's padding), to the end of the audio so far for
+        an interim."""
+        end = span.voiced_end if is_final else span.end
+        return RecognizedSegment(self._recognizer.words_for(span.samples), span.voiced_start, end, is_final)
