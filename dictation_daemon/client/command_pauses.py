@@ -11,9 +11,12 @@ transcript in its place. The server has already taken the command's words out of
 
 Whether speech follows is only known when the next message arrives, so a command is held until then:
 the next final or command decides it, and ``flushed`` or ``ended`` (the end of the dictation, which is
-a pause) lets it fire. Interim transcripts that arrive while a command is held are dropped: they belong
-to speech after the command, and typing them before the command has moved the cursor would put them in
-the wrong place; the final that replaces them is delivered in order.
+a pause) lets it fire. A server sends the words of one stretch of speech together, so words that ran
+into a command arrive right behind it; the shell therefore fires a command still held after
+:data:`HOLD_SECONDS` (:meth:`CommandPauses.expire`), so that an editor moves to the next field before
+the next sentence's text arrives. Interim transcripts that arrive while a command is held are dropped:
+they belong to speech after the command, and typing them before the command has moved the cursor would
+put them in the wrong place; the final that replaces them is delivered in order.
 """
 
 from __future__ import annotations
@@ -25,6 +28,11 @@ DEFAULT_MIN_PAUSE_SECONDS = 0.3
 after ``engine.pause_seconds`` (0.5 s) of quiet and reports each segment's voiced times, so its commands
 are always at least that far from their neighbours; a shorter gap than this between the words of two
 messages is one stretch of speech."""
+
+
+HOLD_SECONDS = 0.3
+"""Wall-clock time a command is held for the words that may run on from it: a server sends the messages
+of one stretch of speech within milliseconds of each other, and a later sentence comes after a pause."""
 
 
 class CommandPauses:
@@ -39,6 +47,11 @@ class CommandPauses:
     def holding(self) -> bool:
         """Whether a command waits for the next message to be decided."""
         return self._held is not None
+
+    @property
+    def held(self) -> Command | None:
+        """The command waiting to be decided, if any."""
+        return self._held
 
     def receive(self, message: ServerMessage) -> list[ServerMessage]:
         """The messages to act on now, in order, for one message from the server."""
@@ -60,6 +73,15 @@ class CommandPauses:
         if isinstance(message, (Flushed, Ended)):
             return [*self.release(), message]
         return [message]
+
+    def expire(self) -> list[ServerMessage]:
+        """The held command, fired: nothing ran on from it within the hold. What comes next is checked
+        against its end, as after any command."""
+        held, self._held = self._held, None
+        if held is None:
+            return []
+        self._speech_end = held.data.end
+        return [held]
 
     def release(self) -> list[ServerMessage]:
         """The held command, if any, fired: the dictation has ended, which is a pause."""

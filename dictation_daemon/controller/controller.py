@@ -24,7 +24,7 @@ from typing import Any
 from ..capture.cues import Cue, CuePlayer, without_cues
 from ..capture.microphone import Microphone, MicrophoneState
 from ..capture.utterance import MicrophoneFailed, Utterance
-from ..client.command_pauses import DEFAULT_MIN_PAUSE_SECONDS, CommandPauses
+from ..client.command_pauses import DEFAULT_MIN_PAUSE_SECONDS, HOLD_SECONDS, CommandPauses
 from ..events.connection import ConnectionStatus
 from ..events.dictation import (
     CommandEvent,
@@ -224,6 +224,14 @@ class Controller:
     def session_message(self, message: ServerMessage) -> None:
         for checked in self.command_pauses.receive(message):
             self._deliver(checked)
+        if self.command_pauses.holding:
+            asyncio.get_running_loop().call_later(HOLD_SECONDS, self._expire_command, self.command_pauses.held)
+
+    def _expire_command(self, command: object) -> None:
+        """Fires a command still held since ``command`` came: no words ran on from it."""
+        if self.command_pauses.held is command:
+            for held in self.command_pauses.expire():
+                self._deliver(held)
 
     def _deliver(self, message: ServerMessage) -> None:
         take = self._takes[0] if self._takes else None

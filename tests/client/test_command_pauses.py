@@ -109,3 +109,13 @@ def test_release_fires_a_held_command() -> None:
     assert pauses.holding
     released = pauses.release()
     assert [type(message) for message in released] == [Command] and not pauses.holding
+
+
+def test_a_command_nothing_ran_on_from_fires_when_its_hold_expires() -> None:
+    pauses = CommandPauses()
+    assert pauses.receive(final("No acute distress.", 0.0, 1.2)) == [final("No acute distress.", 0.0, 1.2)]
+    held = command("next section", 1.9, 2.6)
+    assert pauses.receive(held) == []
+    assert pauses.expire() == [held] and not pauses.holding
+    assert pauses.receive(final("ly.", 2.7, 3.0))[0].data.is_final  # text after it is text, in order
+    assert pauses.expire() == []
