@@ -128,10 +128,6 @@ class MedicalLexicon:
         "gabapentin" than what a clinician said."""
         return self._word_frequency(key) < DOUBTFUL_ZIPF
 
-    def word_frequency(self, key: str) -> float:
-        """A heard word's (key's) Zipf frequency in general English."""
-        return self._word_frequency(key)
-
     def is_english(self, key: str) -> bool:
         """Whether a heard word (key) is a word of general English rather than a term or a misspelling."""
         return key not in self._index and self._word_frequency(key) > 0
