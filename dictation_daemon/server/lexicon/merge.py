@@ -2,21 +2,23 @@
 
 Two steps, each of which can only put a retrieved candidate term in place of words that sound like it:
 
-1. In each decode, a word that is no English word, alone or else run together with the word after it,
-   that is spelled almost like a candidate in real use ("levothroxine", "vancomy sin", "exaparin":
-   :data:`SNAP_SIMILARITY`) is that candidate. The model was unsure there, and the lexicon says what the
-   unsure spelling is of. A real word is never snapped: "display" stays "display" even beside "dyspnea";
-   nor is a spelling snapped to a term nobody writes (a rare chemical name that happens to be close).
-2. The second decode, prompted with the candidates, may also change words that have nothing to do with
-   them (a different article, a dropped filler). Those changes are not what it was asked for and are
-   not more likely right, so the first decode's words stand everywhere except in a region where the
-   second decode wrote a candidate term in real use (or one of the session's keyterms) in place of
-   first-decode words that sound like it, one of which at least is doubtful (rare, or no word at all:
-   "commie" in "van commie sin"), and never in place of one English word alone. Ordinary words are
-   never replaced: "He denies" does not become "hedonist", "amiable" not "amphibole", "pancreas" stays
-   though "pancrease" is a brand of enzyme capsules. An English
-   word at the edge of such a region that the term does not sound like ("for" in "levothroxine for" →
-   "levothyroxine") stays: the region shrinks to the words the term replaced.
+1. In each decode, a word that is no English word, alone or else run together with the word after it, that
+   is spelled almost like a candidate in real use ("levothroxine", "vancomy sin", "exaparin":
+   :data:`SNAP_SIMILARITY`) is that candidate, if the candidate is itself rare. The model was unsure there,
+   and the lexicon says what the unsure spelling is of; a common word ("furious" for "furos") is one the
+   model would have spelled had it heard it. A real word is never snapped: "display" stays "display" even
+   beside "dyspnea"; nor is a spelling snapped to a term nobody writes (a rare chemical name that happens to
+   be close).
+2. The second decode, prompted with the candidates, may also change words that have nothing to do with them
+   (a different article, a dropped filler). Those changes are not what it was asked for and are not more
+   likely right, so the first decode's words stand everywhere except in a region where the second decode
+   wrote a candidate term in real use (or one of the session's keyterms) in place of first-decode words that
+   sound like it, one of which at least is doubtful (rare, or no word at all: "commie" in "van commie sin"),
+   and never in place of English words alone, however rare: one at least must be a term or no word at all.
+   Ordinary words are never replaced: "He denies" does not become "hedonist", "after the stent" not
+   "aftertaste", "amiable" not "amphibole", "pancreas" stays though "pancrease" is a brand of enzyme
+   capsules. An English word at the edge of such a region that the term does not sound like ("for" in
+   "levothroxine for" → "levothyroxine") stays: the region shrinks to the words the term replaced.
 
 A sentence with no word like a medical term keeps its first-decode words exactly, whatever the second
 decode did.
@@ -29,6 +31,7 @@ from difflib import SequenceMatcher
 
 import jellyfish
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from .retrieval import MedicalLexicon, heard_key
 
@@ -45,10 +48,8 @@ and "porous" share the key PRS, at 46 by letters)."""
 MIN_REGION_SIMILARITY = 55.0
 """How alike (letters or sound, 0–100) the replaced words and the replacement must be."""
 
-EDGE_MARGIN = 10.0
-"""How much more alike (0–100) the replacement must be to the heard words without an English word at the
-edge for that word to stay: "levothroxine for" → "levothyroxine" gains 12 without "for", which stays,
-while "give a penton" → "gabapentin" gains only 6 without "give", which was part of the misheard name."""
+LEFT_OUT_LETTER_COST = 0.5
+"""What leaving a heard letter out of the replaced part costs, in edits (see :func:`_replaced_part`)."""
 
 MAX_EXTRA_WORDS = 1
 """A replacement may hold at most this many words more than what it replaces."""
@@ -62,8 +63,9 @@ def take_terms(
     ``keyterms`` are the session's own words (keys), taken like terms in use.
     """
     in_use = [term for term in terms if lexicon.in_use(term) or term in keyterms]
-    first_words = snap_to_terms(first.split(), in_use, lexicon.is_english)
-    second_words = snap_to_terms(second.split(), in_use, lexicon.is_english)
+    rare = [term for term in in_use if lexicon.is_doubtful(term) or term in keyterms]
+    first_words = snap_to_terms(first.split(), rare, lexicon.is_english)
+    second_words = snap_to_terms(second.split(), rare, lexicon.is_english)
     first_keys = [heard_key(word) for word in first_words]
     second_keys = [heard_key(word) for word in second_words]
     taken: list[str] = []
@@ -73,9 +75,71 @@ def take_terms(
         if operation == "equal" or not _is_term_for(first_keys[i1:i2], second_keys[j1:j2], in_use, lexicon):
             taken.extend(heard)
             continue
-        start, stop = _replaced_part(first_keys[i1:i2], second_keys[j1:j2], lexicon.is_english)
-        taken.extend([*heard[:start], *replacement, *heard[stop:]])
+        taken.extend(_merged_region(heard, replacement, first_keys[i1:i2], second_keys[j1:j2], in_use, lexicon))
     return " ".join(taken)
+
+
+def _merged_region(heard: list[str], replacement: list[str], heard_keys: list[str], replacement_keys: list[str],
+                   terms: Collection[str], lexicon: MedicalLexicon) -> list[str]:
+    """``heard`` with the terms of ``replacement`` put in place of the words they sound like.
+
+    Words the second decode wrote around or between its terms are taken only word for word, where each is
+    spelled almost like the heard word it stands for ("Given" → "Give"); otherwise the heard words stay,
+    since the second decode may have run several of them together ("after the stent" → "aftertaste"). With
+    several words, the heard words are shared out among them by fewest edits, and each term is held to the
+    same test as a whole region: it must replace a doubtful word, and not English words alone.
+    """
+    first_term = next(index for index, key in enumerate(replacement_keys) if key in terms)
+    last_term = max(index for index, key in enumerate(replacement_keys) if key in terms) + 1
+    trail_start = len(heard) - (len(replacement) - last_term)
+    lead = _word_for_word(heard_keys[:first_term], replacement_keys[:first_term])
+    trail = _word_for_word(heard_keys[trail_start:], replacement_keys[last_term:])
+    lo, hi = (first_term if lead else 0), (trail_start if trail else len(heard))
+    if hi <= lo:
+        return heard
+    core, core_keys = replacement[first_term:last_term], replacement_keys[first_term:last_term]
+    start, stop = _replaced_part(heard_keys[lo:hi], core_keys, lexicon.is_english)
+    start, stop = lo + start, lo + stop
+    merged = [*(replacement[:first_term] if lead else []), *heard[lo:start]]
+    pieces = _shared_out(heard_keys[start:stop], core_keys)
+    for word, key, (piece_start, piece_stop) in zip(core, core_keys, pieces):
+        piece = slice(start + piece_start, start + piece_stop)
+        if _is_term_for(heard_keys[piece], [key], terms, lexicon) or (
+                key not in terms and _word_for_word(heard_keys[piece], [key])):
+            merged.append(word)
+        else:
+            merged.extend(heard[piece])
+    return [*merged, *heard[stop:hi], *(replacement[last_term:] if trail else heard[hi:])]
+
+
+def _shared_out(heard: Sequence[str], written: Sequence[str]) -> list[tuple[int, int]]:
+    """For each written word in turn, the run ``[start:stop]`` of heard words it stands for: consecutive runs
+    (some may be empty) covering ``heard``, with the fewest letter edits between each word and its run."""
+    if len(written) == 1:
+        return [(0, len(heard))]
+    infinity = float("inf")
+    cost = [[infinity] * (len(written) + 1) for _ in range(len(heard) + 1)]
+    came_from = [[0] * (len(written) + 1) for _ in range(len(heard) + 1)]
+    cost[0][0] = 0.0
+    for count in range(1, len(written) + 1):
+        for end in range(len(heard) + 1):
+            for begin in range(end + 1):
+                edits = cost[begin][count - 1] + Levenshtein.distance("".join(heard[begin:end]), written[count - 1])
+                if edits < cost[end][count]:
+                    cost[end][count], came_from[end][count] = edits, begin
+    runs: list[tuple[int, int]] = []
+    end = len(heard)
+    for count in range(len(written), 0, -1):
+        begin = came_from[end][count]
+        runs.append((begin, end))
+        end = begin
+    return runs[::-1]
+
+
+def _word_for_word(heard_keys: Sequence[str], written_keys: Sequence[str]) -> bool:
+    """Whether each written word stands for the heard word in its place, spelled almost the same."""
+    return (bool(written_keys) and len(heard_keys) == len(written_keys)
+            and all(fuzz.ratio(heard, written) >= SNAP_SIMILARITY for heard, written in zip(heard_keys, written_keys)))
 
 
 def snap_to_terms(words: Sequence[str], terms: Sequence[str], is_english: Callable[[str], bool]) -> list[str]:
@@ -112,8 +176,8 @@ def _trailing_marks(word: str) -> str:
 def _is_term_for(heard: list[str], replacement: list[str], terms: Collection[str], lexicon: MedicalLexicon) -> bool:
     if not heard or not replacement or len(replacement) > len(heard) + MAX_EXTRA_WORDS:
         return False
-    if len(heard) == 1 and lexicon.is_english(heard[0]):
-        return False  # one real word heard alone is what was said ("amiable", not "amphibole")
+    if all(lexicon.is_english(key) for key in heard):
+        return False  # real words heard are what was said ("amiable", not "amphibole")
     if not any(lexicon.is_doubtful(key) for key in heard):
         return False
     if not any(key in terms for key in replacement):
@@ -122,18 +186,27 @@ def _is_term_for(heard: list[str], replacement: list[str], terms: Collection[str
 
 
 def _replaced_part(heard: list[str], replacement: list[str], is_english: Callable[[str], bool]) -> tuple[int, int]:
-    """The part ``[start:stop]`` of ``heard`` the replacement stands for: English words at either edge
-    stay out of it when the replacement sounds clearly more like the heard words without them."""
-    start, stop = 0, len(heard)
-    while stop - start > 1:
-        enough = _likeness(heard[start:stop], replacement) + EDGE_MARGIN
-        if is_english(heard[stop - 1]) and _likeness(heard[start : stop - 1], replacement) >= enough:
-            stop -= 1
-        elif is_english(heard[start]) and _likeness(heard[start + 1 : stop], replacement) >= enough:
-            start += 1
-        else:
+    """The part ``[start:stop]`` of ``heard`` the replacement stands for.
+
+    Only English words at the edges can stay out of it, and each letter left out costs half an edit: a word
+    stays out when the replacement's letters are clearly fewer edits from the words without it, as with
+    "for" in "levothroxine for" → "levothyroxine" (three edits fewer for three letters), not when it
+    was part of the misheard name, as "give" in "give a penton" → "gabapentin" (no fewer) or "all" in
+    "all my odorone" → "amiodarone" (one fewer for three letters).
+    """
+    target = "".join(replacement)
+    best, lowest = (0, len(heard)), float(Levenshtein.distance("".join(heard), target))
+    for start in range(len(heard)):
+        if start and not is_english(heard[start - 1]):
             break
-    return start, stop
+        for stop in range(len(heard), start, -1):
+            if stop < len(heard) and not is_english(heard[stop]):
+                break
+            left_out = sum(len(word) for word in heard[:start] + heard[stop:])
+            cost = Levenshtein.distance("".join(heard[start:stop]), target) + LEFT_OUT_LETTER_COST * left_out
+            if cost < lowest:
+                best, lowest = (start, stop), cost
+    return best
 
 
 def _likeness(heard: Sequence[str], replacement: Sequence[str]) -> float:

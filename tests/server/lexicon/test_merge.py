@@ -5,13 +5,16 @@ from __future__ import annotations
 from dictation_daemon.server.lexicon import MedicalLexicon, take_terms
 from dictation_daemon.server.lexicon.merge import snap_to_terms
 
-FREQUENCIES = {"give": 5.7, "given": 5.4, "a": 7.3, "for": 7.0, "at": 6.7, "bedtime": 3.4, "increase": 4.8,
+FREQUENCIES = {"after": 6.2, "stent": 2.9, "furious": 3.9, "might": 5.5, "continue": 5.0, "all": 7.0, "my": 6.9, "loaded": 4.2, "with": 7.2,
+               "grill": 3.9, "give": 5.7, "given": 5.4, "a": 7.3, "for": 7.0, "at": 6.7, "bedtime": 3.4,
+               "increase": 4.8,
                "start": 5.4, "the": 7.7, "sin": 4.3, "in": 7.3, "deep": 5.0, "vein": 3.4, "jim": 4.6,
                "gym": 4.4, "plan": 5.3, "to": 7.4, "go": 6.2, "daily": 5.0, "display": 4.6, "it": 7.0,
                "now": 6.3, "mass": 4.8, "of": 7.4, "head": 5.3, "pancreas": 3.3, "except": 4.7}
 LEXICON = MedicalLexicon(
     {"gabapentin": 2.0, "levothyroxine": 2.5, "enoxaparin": 1.9, "vancomycin": 2.3, "dyspnea": 2.1,
-     "amprol": 0.0, "hypothyroidism": 2.8, "pancrease": 1.0, "hyperchylia": 0.0},
+     "amprol": 0.0, "clopidogrel": 2.4, "amiodarone": 2.6, "aftertaste": 1.0, "furious": 3.9, "furosemide": 2.5, "hypothyroidism": 2.8,
+     "pancrease": 1.0, "hyperchylia": 0.0},
     word_frequency=lambda word: FREQUENCIES.get(word, 0.0),
 )
 ENGLISH = LEXICON.is_english
@@ -88,3 +91,23 @@ def test_one_english_word_heard_alone_is_never_replaced_however_rare() -> None:
 
 def test_a_snap_needs_the_spelling_as_well_as_the_sound() -> None:
     assert snap_to_terms(["parazzo"], ["porous"], ENGLISH) == ["parazzo"]
+
+
+def test_words_the_second_decode_ran_together_after_the_term_are_kept() -> None:
+    """The second decode merged "after the stent" into "aftertaste": only the term's part is taken, even
+    when the run-together word is itself a term of the lexicon, since the words it took are all common."""
+    for terms in (["clopidogrel"], ["clopidogrel", "aftertaste"]):
+        assert take_terms("Continue clopia to grill after the stent.", "Continue clopidogrel aftertaste",
+                          terms, LEXICON) == "Continue clopidogrel after the stent."
+
+
+def test_an_english_word_that_was_part_of_the_misheard_name_is_replaced_with_it() -> None:
+    assert take_terms("Loaded with all my odorone.", "Loaded with amiodarone.", ["amiodarone"],
+                      LEXICON) == "Loaded with amiodarone."
+
+
+def test_an_unsure_spelling_is_not_snapped_to_a_common_word() -> None:
+    assert take_terms("Give furos might daily.", "Give furos might daily.", ["furious"],
+                      LEXICON) == "Give furos might daily."
+    assert take_terms("Give furos might daily.", "Kefurosemide daily.", ["furious", "furosemide"],
+                      LEXICON) == "Give furosemide daily."
