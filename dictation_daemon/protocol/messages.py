@@ -32,6 +32,8 @@ MAX_AUDIO_CHUNK_BYTES = 64000
 MAX_REPLACEMENTS = 1000
 MAX_KEYTERMS = 1000
 MAX_KEYTERM_LENGTH = 50
+MAX_PHRASE_LENGTH = 200
+"""The longest command phrase, in characters: far past any spoken command, and it keeps matching shallow."""
 
 PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 
@@ -87,6 +89,8 @@ class CommandDefinition(WireModel):
             raise ValueError("a command needs at least one phrase")
         if any(not phrase.strip() for phrase in value):
             raise ValueError("command phrases must not be empty")
+        if any(len(phrase) > MAX_PHRASE_LENGTH for phrase in value):
+            raise ValueError(f"command phrases must be at most {MAX_PHRASE_LENGTH} characters")
         return value
 
     @model_validator(mode="after")

@@ -93,8 +93,8 @@ class ServerSession:
             samples = await asyncio.to_thread(self._decoder.drain if drain else self._decoder.finish)
             await self._recognize(samples)
         assert self._stream is not None and self._pipeline is not None
-        self._send(await asyncio.to_thread(self._stream.finish))
-        self._send_results(self._pipeline.flush())
+        await self._send(await asyncio.to_thread(self._stream.finish))
+        self._send_results(await asyncio.to_thread(self._pipeline.flush))
 
     async def _recognize(self, samples: np.ndarray) -> None:
         if not len(samples):
@@ -107,15 +107,20 @@ class ServerSession:
         self._audio_seconds += seconds
         for detected in self._events.feed(samples):
             self._protocol.send_audio_event(detected.event, detected.start_time_ms)
-        self._send(await asyncio.to_thread(self._stream.accept_audio, samples))
+        await self._send(await asyncio.to_thread(self._stream.accept_audio, samples))
         if self._audio_seconds >= self._next_delta_usage:
             self._next_delta_usage += self._delta_usage_seconds
             self._protocol.send_delta_usage(self.credits)
 
-    def _send(self, segments: list[RecognizedSegment]) -> None:
+    async def _send(self, segments: list[RecognizedSegment]) -> None:
+        """Sends what the text rules make of ``segments``; they run in a worker thread, since matching a
+        large configuration's phrases can take a noticeable fraction of a second."""
+        if segments:
+            self._send_results(await asyncio.to_thread(self._texts_of, segments))
+
+    def _texts_of(self, segments: list[RecognizedSegment]) -> list[TranscriptData | CommandData]:
         assert self._pipeline is not None
-        for segment in segments:
-            self._send_results(self._pipeline.process(segment))
+        return [result for segment in segments for result in self._pipeline.process(segment)]
 
     def _send_results(self, results: list[TranscriptData | CommandData]) -> None:
         for result in results:

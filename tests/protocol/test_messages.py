@@ -102,3 +102,9 @@ def test_client_messages_parse() -> None:
     assert parse_client_message(load_frame('{"type":"flush"}')).type == "flush"
     with pytest.raises(ValidationError):
         parse_client_message(load_frame('{"type":"dance"}'))
+
+
+def test_a_command_phrase_longer_than_the_bound_is_refused() -> None:
+    command = {"id": "long", "phrases": ["word " * 50]}
+    with pytest.raises(ValidationError, match="at most 200 characters"):
+        TranscribeConfig.model_validate({"primaryLanguage": "en", "commands": [command]})

@@ -122,22 +122,33 @@ def compile_phrases(commands: Sequence[CommandDefinition]) -> list[Phrase]:
     return phrases
 
 
+MATCH_BUDGET = 200_000
+"""How many matching steps one final may cost. Every step is memoised, so ordinary configurations need a
+few thousand at most; a configuration built to be slow (an enum between wildcards, repeated) meets this
+bound in well under a second, and then no command is found in that final: its words stay text."""
+
+
+class MatchingTooCostly(Exception):
+    """The configuration's phrases cost more than :data:`MATCH_BUDGET` steps on one final."""
+
+
 def find_commands(
     phrases: Sequence[Phrase], keys: Sequence[str], pauses: Iterable[int],
 ) -> list[CommandMatch]:
     """Non-overlapping matches, leftmost first, the longest at each pause, in word positions.
 
     ``pauses`` are the word positions (0 to ``len(keys)``) with a pause before them; the start and the
-    end of ``keys`` always count as pauses.
+    end of ``keys`` always count as pauses. Raises :class:`MatchingTooCostly` past the budget.
     """
     parts = _cut(keys, pauses)
-    starts = frozenset(
-        position for position in parts.word_starts[:-1] if _longest_at(phrases, parts, position, None)
-    )
+    budget = _Budget()
+    first_pass = _Matcher(phrases, parts, None, budget)
+    starts = frozenset(position for position in parts.word_starts[:-1] if first_pass.longest_at(position))
+    matcher = _Matcher(phrases, parts, starts, budget)
     matches: list[CommandMatch] = []
     word = 0
     while word < len(keys):
-        match = _longest_at(phrases, parts, parts.word_starts[word], starts)
+        match = matcher.longest_at(parts.word_starts[word])
         if match is None:
             word += 1
             continue
@@ -149,17 +160,27 @@ def find_commands(
 def held_from(
     phrases: Sequence[Phrase], keys: Sequence[str], pauses: Iterable[int], matches: Sequence[CommandMatch],
 ) -> int:
-    """Where the words that may still become a phrase begin; ``len(keys)`` when none may."""
+    """Where the words that may still become a phrase begin; ``len(keys)`` when none may.
+
+    At most :data:`MAX_HELD_WORDS` words are held: a longer run that has not become a phrase yet is text.
+    Raises :class:`MatchingTooCostly` past the budget.
+    """
     if matches and matches[-1].end == len(keys):
         candidates: Sequence[int] = [matches[-1].start]
     else:
-        candidates = range(matches[-1].end if matches else 0, len(keys))
+        candidates = range(max(matches[-1].end if matches else 0, len(keys) - MAX_HELD_WORDS), len(keys))
     parts = _cut(keys, pauses)
+    matcher = _Matcher(phrases, parts, None, _Budget())
     for start in candidates:
         position = parts.word_starts[start]
-        if position in parts.pauses and any(_proper_prefix(phrase.elements, parts, position) for phrase in phrases):
+        if position in parts.pauses and matcher.any_proper_prefix(position):
             return start
     return len(keys)
+
+
+MAX_HELD_WORDS = 12
+"""The most trailing words held back as a possible start of a phrase: a command is a short phrase, and
+words held longer would reach the field late or, if the session ended badly, not at all."""
 
 
 def _cut(keys: Sequence[str], pauses: Iterable[int]) -> _Parts:
@@ -175,77 +196,134 @@ def _cut(keys: Sequence[str], pauses: Iterable[int]) -> _Parts:
     return _Parts(tuple(part_keys), _lemmas(part_keys), tuple(word_starts), word_at, pause_parts)
 
 
-def _longest_at(
-    phrases: Sequence[Phrase], parts: _Parts, position: int, starts: frozenset[int] | None,
-) -> CommandMatch | None:
-    """The longest match beginning at the word starting at part ``position``, in word positions; none
-    unless a pause lies before that word."""
-    if position not in parts.pauses:
-        return None
-    best: CommandMatch | None = None
-    for phrase in phrases:
-        for end, variables in _ends(phrase.elements, parts, position, starts):
-            if end > position and (best is None or parts.word_at[end] > best.end):
-                best = CommandMatch(phrase.command_id, parts.word_at[position], parts.word_at[end],
-                                    variables if phrase.has_variables else None)
-    return best
+class _Budget:
+    """Counts matching steps against :data:`MATCH_BUDGET`."""
+
+    def __init__(self) -> None:
+        self.left = MATCH_BUDGET
+
+    def spend(self, steps: int = 1) -> None:
+        self.left -= steps
+        if self.left < 0:
+            raise MatchingTooCostly
 
 
-def _ends(
-    elements: Sequence[Element], parts: _Parts, position: int, starts: frozenset[int] | None,
-) -> Iterator[tuple[int, dict[str, str]]]:
-    """Every (end, variables) for which ``elements`` match the parts from ``position`` up to a word end."""
-    if not elements:
-        if position in parts.pauses:
-            yield position, {}
-        return
-    head, rest = elements[0], elements[1:]
-    if isinstance(head, Literal):
-        if position < len(parts.lemmas) and parts.lemmas[position] == head.key:
-            yield from _ends(rest, parts, position + 1, starts)
-    elif isinstance(head, EnumVariable):
-        for value_keys, value in head.values:
-            if parts.lemmas[position : position + len(value_keys)] == value_keys:
-                for end, variables in _ends(rest, parts, position + len(value_keys), starts):
-                    yield end, {head.name: value, **variables}
-    elif not rest:
-        stop = min((start for start in starts or () if start > position), default=len(parts.keys))
-        if stop > position:
-            yield stop, {head.name: _spoken(parts, position, stop)}
-    else:
+Ends = Mapping[int, Mapping[str, str]]
+"""The part positions where a match can end, each with the variables of the first way found to get there."""
+
+
+class _Matcher:
+    """Phrases matched against one final's parts, each (phrase, element, position) worked out once.
+
+    Matching by plain recursion tries every split of every wildcard, which grows as the number of words to
+    the power of the wildcards; remembering where the rest of a phrase can end from each position keeps
+    it to the number of words squared per element.
+    """
+
+    def __init__(self, phrases: Sequence[Phrase], parts: _Parts, starts: frozenset[int] | None,
+                 budget: _Budget) -> None:
+        """``starts`` are the positions where some phrase matches: a closing wildcard stops before the
+        first of them after its own start; ``None`` lets it run to the end."""
+        self._phrases = phrases
+        self._parts = parts
+        self._starts = starts
+        self._budget = budget
+        self._ends: dict[tuple[int, int, int], Ends] = {}
+        self._prefixes: dict[tuple[int, int, int], bool] = {}
+
+    def longest_at(self, position: int) -> CommandMatch | None:
+        """The longest match beginning at the word starting at part ``position``, in word positions; none
+        unless a pause lies before that word."""
+        parts = self._parts
+        if position not in parts.pauses:
+            return None
+        best: CommandMatch | None = None
+        for number, phrase in enumerate(self._phrases):
+            for end, variables in self.ends(number, 0, position).items():
+                if end > position and (best is None or parts.word_at[end] > best.end):
+                    best = CommandMatch(phrase.command_id, parts.word_at[position], parts.word_at[end],
+                                        dict(variables) if phrase.has_variables else None)
+        return best
+
+    def ends(self, number: int, index: int, position: int) -> Ends:
+        """Where phrase ``number``'s elements from ``index`` on can end when matched from ``position``."""
+        key = (number, index, position)
+        found = self._ends.get(key)
+        if found is None:
+            self._budget.spend()
+            found = self._ends[key] = self._find_ends(self._phrases[number].elements, number, index, position)
+        return found
+
+    def _find_ends(self, elements: Sequence[Element], number: int, index: int, position: int) -> Ends:
+        parts = self._parts
+        if index == len(elements):
+            return {position: {}} if position in parts.pauses else {}
+        head = elements[index]
+        if isinstance(head, Literal):
+            if position < len(parts.lemmas) and parts.lemmas[position] == head.key:
+                return self.ends(number, index + 1, position + 1)
+            return {}
+        found: dict[int, Mapping[str, str]] = {}
+        if isinstance(head, EnumVariable):
+            for value_keys, value in head.values:
+                self._budget.spend()
+                if parts.lemmas[position : position + len(value_keys)] == value_keys:
+                    for end, variables in self.ends(number, index + 1, position + len(value_keys)).items():
+                        found.setdefault(end, {head.name: value, **variables})
+            return found
+        if index == len(elements) - 1:
+            stop = min((start for start in self._starts or () if start > position), default=len(parts.keys))
+            return {stop: {head.name: _spoken(parts, position, stop)}} if stop > position else {}
         for stop in range(position + 1, len(parts.keys)):
-            found = [(end, {head.name: _spoken(parts, position, stop), **variables})
-                     for end, variables in _ends(rest, parts, stop, starts)]
-            if found:
-                yield from found
-                return
+            rest = self.ends(number, index + 1, stop)
+            if rest:
+                spoken = _spoken(parts, position, stop)
+                self._budget.spend(len(rest))
+                return {end: {head.name: spoken, **variables} for end, variables in rest.items()}
+        return found
 
+    def any_proper_prefix(self, position: int) -> bool:
+        """Whether ``parts[position:]`` (not empty) could be the start of some phrase with words still
+        to come."""
+        return any(self._prefix(number, 0, position) for number in range(len(self._phrases)))
 
-def _proper_prefix(elements: Sequence[Element], parts: _Parts, position: int) -> bool:
-    """Whether ``parts[position:]`` (not empty) could be the start of ``elements`` with words still to come."""
-    if position == len(parts.keys):
-        return bool(elements)
-    if not elements:
+    def _prefix(self, number: int, index: int, position: int) -> bool:
+        key = (number, index, position)
+        known = self._prefixes.get(key)
+        if known is None:
+            self._budget.spend()
+            known = self._prefixes[key] = self._find_prefix(number, index, position)
+        return known
+
+    def _find_prefix(self, number: int, index: int, position: int) -> bool:
+        parts = self._parts
+        elements = self._phrases[number].elements
+        if position == len(parts.keys):
+            return index < len(elements)
+        if index == len(elements):
+            return False
+        head = elements[index]
+        if isinstance(head, Literal):
+            return parts.lemmas[position] == head.key and self._prefix(number, index + 1, position + 1)
+        if isinstance(head, EnumVariable):
+            remaining = parts.lemmas[position:]
+            for value_keys, _ in head.values:
+                self._budget.spend()
+                if len(remaining) < len(value_keys):
+                    if value_keys[: len(remaining)] == remaining:
+                        return True
+                elif (parts.lemmas[position : position + len(value_keys)] == value_keys
+                      and self._prefix(number, index + 1, position + len(value_keys))):
+                    return True
+            return False
+        if index == len(elements) - 1:
+            return False
+        for stop in range(position + 1, len(parts.keys) + 1):
+            if self._prefix(number, index + 1, stop):
+                return True
+            if self.ends(number, index + 1, stop):
+                return False  # the wildcard ends at its first literal: the phrase is complete
         return False
-    head, rest = elements[0], elements[1:]
-    if isinstance(head, Literal):
-        return parts.lemmas[position] == head.key and _proper_prefix(rest, parts, position + 1)
-    if isinstance(head, EnumVariable):
-        remaining = parts.lemmas[position:]
-        return any(
-            value_keys[: len(remaining)] == remaining if len(remaining) < len(value_keys)
-            else parts.lemmas[position : position + len(value_keys)] == value_keys
-            and _proper_prefix(rest, parts, position + len(value_keys))
-            for value_keys, _ in head.values
-        )
-    if not rest:
-        return False
-    for stop in range(position + 1, len(parts.keys) + 1):
-        if _proper_prefix(rest, parts, stop):
-            return True
-        if next(_ends(rest, parts, stop, None), None) is not None:
-            return False  # the wildcard ends at its first literal: the phrase is complete
-    return False
 
 
 def _spoken(parts: _Parts, start: int, stop: int) -> str:

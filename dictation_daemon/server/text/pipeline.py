@@ -2,23 +2,29 @@
 
 Interim segments pass through untouched (spec §3). Each final is one stretch of speech with a pause
 before and after it, which is what makes a command its own phrase (see :mod:`.commands`). A final goes
-through, in order: command detection and removal, punctuation per the session's mode, formatting, capitalisation, replacements. A command
-splits the final: the text before it, the command, the text after it, in spoken order, so that a client
+through, in order: command detection and removal, punctuation per the session's mode, formatting,
+capitalisation, replacements. A command splits the final: the text before it, the command, the text after it, in spoken order, so that a client
 inserts, runs the command, then inserts the rest. Times inside a segment are estimated from word
 positions, the engine giving none per word.
 
 The pipeline keeps one piece of state: the trailing words of the last final that may be the start of a
 command phrase (see :mod:`.commands`). They are decided with the next final, or released by
 :meth:`TextPipeline.flush`.
+
+Everything here is bounded by the configuration's published limits and by the words of one final: a
+configuration whose phrases would cost more than :data:`~.commands.MATCH_BUDGET` steps to match finds no
+command in that final (its words are text), and replacements never grow a final's text past
+:data:`~.replacements.MAX_GROWTH` characters.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 
 from ...protocol.messages import CommandData, TranscribeConfig, TranscriptData
 from ..recognizer import RecognizedSegment
-from .commands import compile_phrases, find_commands, held_from
+from .commands import MatchingTooCostly, compile_phrases, find_commands, held_from
 from .formatting import FormatContext, format_tokens
 from .layout import capitalise, join
 from .punctuation import punctuate
@@ -26,6 +32,8 @@ from .replacements import apply_replacements, compile_replacements
 from .words import HeardWord, raw_text, split_words
 
 Output = TranscriptData | CommandData
+
+logger = logging.getLogger(__name__)
 
 
 class TextPipeline:
@@ -61,8 +69,12 @@ class TextPipeline:
     def _finals(self, words: list[HeardWord], *, hold: bool) -> list[Output]:
         keys = [word.key for word in words]
         pauses = [position for position, word in enumerate(words) if word.pause_before]
-        matches = find_commands(self._phrases, keys, pauses)
-        cut = held_from(self._phrases, keys, pauses, matches) if hold else len(words)
+        try:
+            matches = find_commands(self._phrases, keys, pauses)
+            cut = held_from(self._phrases, keys, pauses, matches) if hold else len(words)
+        except MatchingTooCostly:
+            logger.warning("command phrases too costly to match in a final of %d words: kept as text", len(keys))
+            matches, cut = [], len(words)
         self._held = words[cut:]
         output: list[Output] = []
         position = 0

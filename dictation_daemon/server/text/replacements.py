@@ -3,14 +3,26 @@
 A ``find`` that begins or ends with a letter or digit matches only at a word boundary on that side, so
 replacing "pt" does not touch "apt"; other ends (".", "/") match anywhere. Replacements run in the order
 given, each on the result of the one before; the replacement text is inserted literally.
+
+A replacement that would make the text longer than its spoken form plus :data:`MAX_GROWTH` characters is
+skipped (with the ones after it still applied): twenty rules that each double the spaces would otherwise
+make a final of a million characters, more than any client can be sent. The words are never lost: the
+text stays as the rules before it left it.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Sequence
 
 from ...protocol.messages import Replacement
+
+MAX_GROWTH = 16_384
+"""How many characters replacements may add to one final: room for expanding every abbreviation of a
+long sentence and for a paragraph-long template, far below the 1 MiB a message may hold."""
+
+logger = logging.getLogger(__name__)
 
 
 def compile_replacements(replacements: Sequence[Replacement]) -> list[tuple[re.Pattern[str], str]]:
@@ -18,7 +30,12 @@ def compile_replacements(replacements: Sequence[Replacement]) -> list[tuple[re.P
 
 
 def apply_replacements(text: str, compiled: Sequence[tuple[re.Pattern[str], str]]) -> str:
+    limit = len(text) + MAX_GROWTH
     for pattern, replace in compiled:
+        added = sum(len(replace) - (found.end() - found.start()) for found in pattern.finditer(text))
+        if len(text) + added > limit:
+            logger.warning("a replacement would grow the text past %d characters: skipped", limit)
+            continue
         text = pattern.sub(lambda _match, replace=replace: replace, text)
     return text
 

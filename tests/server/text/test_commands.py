@@ -4,6 +4,7 @@ between pauses, as the segmenter delivers it."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from dictation_daemon.protocol.messages import CommandData, TranscriptData
@@ -322,3 +323,26 @@ def test_a_phrase_split_across_two_finals_with_a_hyphen_still_fires() -> None:
     assert text_pipeline.process(final("follow-up", 0.0, 2.0)) == []
     assert shape(text_pipeline.process(final("visit.", 2.0, 3.0))) == [("command", "visit")]
     assert text_pipeline.flush() == []
+
+
+def test_matching_a_phrase_built_to_be_slow_is_bounded() -> None:
+    """An enum between five wildcards, in a final full of the enum's value: plain recursion tries every
+    split of every wildcard (minutes); matching must answer at once, with words kept as text."""
+    variables = [{"key": "e", "type": "enum", "enum": ["alpha", "beta"]}]
+    variables += [{"key": f"w{number}", "type": "wildcard"} for number in range(5)]
+    slow = [{"id": "slow", "phrases": ["{e} {w0} {e} {w1} {e} {w2} {e} {w3} {e} {w4} {e} zzzq"],
+             "variables": variables}]
+    said = " ".join(["alpha beta"] * 40)
+    output: list[TranscriptData | CommandData] = []
+    worker = threading.Thread(target=lambda: output.extend(run(pipeline(commands=slow), said, said)), daemon=True)
+    worker.start()
+    worker.join(timeout=20)
+    assert not worker.is_alive(), "command matching did not finish"
+    assert " ".join(item.text for item in output if isinstance(item, TranscriptData)).split() == said.split() * 2
+
+
+def test_a_run_of_words_that_could_still_become_a_phrase_is_held_only_so_long() -> None:
+    """"insert template ..." waits for "now"; past a dozen words it is text, not held back any longer."""
+    text_pipeline = commands_pipeline()
+    output = text_pipeline.process(final("insert template " + "very " * 30 + "long"))
+    assert [item.text for item in output if isinstance(item, TranscriptData)]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from dictation_daemon.server.text.replacements import MAX_GROWTH
+
 from .helpers import final, pipeline, text_of
 
 
@@ -48,3 +50,17 @@ def test_raw_text_is_not_replaced() -> None:
     (data,) = pipeline(replacements=[{"find": "pt", "replace": "patient"}]).process(final("Pt is stable."))
     assert data.text == "patient is stable"
     assert data.raw_transcript_text == "pt is stable"
+
+
+def test_replacements_that_double_the_text_stop_at_the_growth_bound() -> None:
+    """Twenty rules that each double the spaces would make a million characters; the rules past the bound
+    are skipped and every word stays."""
+    said = "the patient is comfortable and resting at home today with family"
+    text = replaced(said, *[(" ", "  ")] * 20)
+    assert len(text) <= len(said) + MAX_GROWTH
+    assert text.split() == said.split()
+
+
+def test_one_huge_replacement_is_skipped_and_the_others_still_apply() -> None:
+    text = replaced("pt is stable", ("is", "x" * 1_000_000), ("pt", "patient"))
+    assert text == "patient is stable"
