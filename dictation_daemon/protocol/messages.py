@@ -26,6 +26,8 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
+from .strict_json import load_json
+
 MAX_AUDIO_CHUNK_BYTES = 64000
 """The largest binary frame Corti accepts."""
 
@@ -359,8 +361,8 @@ class ProtocolError(Exception):
 def load_frame(text: str | bytes) -> dict[str, Any]:
     """Reads a text frame as a JSON object with a string ``type``, or raises :class:`ProtocolError`."""
     try:
-        payload = json.loads(text)
-    except (ValueError, UnicodeDecodeError) as exc:
+        payload = load_json(text)
+    except ValueError as exc:
         raise ProtocolError(f"not JSON: {exc}") from None
     if not isinstance(payload, dict) or not isinstance(payload.get("type"), str):
         raise ProtocolError("expected a JSON object with a string 'type'")

@@ -19,6 +19,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..protocol.strict_json import load_json
+
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_BYTES = 1 << 20
@@ -159,8 +161,8 @@ class Dispatcher:
             return encode(error_response(None, RpcError(
                 MESSAGE_TOO_LARGE, f"message of {line.size} bytes exceeds the limit of {MAX_MESSAGE_BYTES} bytes")))
         try:
-            message = json.loads(line.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as error:
+            message = load_json(line)
+        except ValueError as error:
             return encode(error_response(None, RpcError(PARSE_ERROR, f"parse error: {error}")))
         if isinstance(message, list):
             if not message:

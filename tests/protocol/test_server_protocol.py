@@ -131,3 +131,18 @@ def test_garbage_text_gets_an_error_without_ending_the_session() -> None:
     protocol.receive_text('{"type":"dance"}')
     assert [message["error"]["id"] for message in sent(protocol)] == ["invalid_message", "invalid_message"]
     assert not protocol.close_requested
+
+
+@pytest.mark.parametrize("frame", [
+    "[" * 10_000 + "]" * 10_000,
+    '{"type":"flush","x":' + "[" * 100 + "]" * 100 + "}",
+    '{"type":"flush\\ud800"}',
+    '{"type":"flush","n":NaN}',
+    '{"type":"config","configuration":{"primaryLanguage":"en","keyterms":{"terms":[{"term":"\\udc00"}]}}}',
+])
+def test_text_that_is_not_json_as_rfc_8259_defines_it_gets_an_error_and_the_session_goes_on(frame: str) -> None:
+    protocol = ServerProtocol(POLICY)
+    protocol.receive_text(frame)
+    assert [message["error"]["id"] for message in sent(protocol)] == ["invalid_message"]
+    protocol.receive_text(config())
+    assert sent(protocol)[0]["type"] == "CONFIG_ACCEPTED"

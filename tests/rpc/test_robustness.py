@@ -62,6 +62,13 @@ def status_works(rig) -> None:
     (b'{"jsonrpc":"2.0","method":"target.claim","params":{"field":7},"id":1}', -32002),
     (b'{"jsonrpc":"2.0","method":"no.such.method","id":1}', -32601),
     (b"[]", -32600),
+    (b"[" * 10_000 + b"]" * 10_000, -32700),
+    (b'{"jsonrpc":"2.0","method":"status","params":' + b"[" * 100 + b"]" * 100 + b',"id":1}', -32700),
+    (b'{"jsonrpc":"2.0","method":"status\\\\ud800","id":1}', -32601),
+    (b'{"jsonrpc":"2.0","method":"status\ud800","id":1}', -32700),
+    (b'{"jsonrpc":"2.0","method":"status","id":"\udc00"}', -32700),
+    (b'{"jsonrpc":"2.0","method":"status","id":NaN}', -32700),
+    (b'{"jsonrpc":"2.0","method":"status","id":-Infinity}', -32700),
 ])
 def test_every_bad_input_gets_its_error_and_the_connection_goes_on(rig, line, code):
     with raw(rig) as connection:
