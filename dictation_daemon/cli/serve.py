@@ -127,6 +127,7 @@ async def _serve_async(settings: ServerSection, recognizer: Recognizer, verifier
         token_check=verifier.verify if verifier is not None else None,
         max_sessions=settings.max_sessions,
         max_audio_speed=settings.max_audio_speed,
+        idle_timeout=settings.idle_timeout_seconds,
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -139,6 +139,10 @@ class ServerSection(Section):
     max_audio_speed: Annotated[float, Field(gt=0, le=1000)] = 16.0
     """Seconds of audio one session may have decoded per second of wall time (after a 2-minute burst), so
     no upload takes the engine away from the other sessions."""
+    idle_timeout_seconds: Annotated[float, Field(gt=0, le=86400)] = 300.0
+    """A configured session that sends nothing and is owed nothing for this long is ended (spec §9 leaves
+    it to the server): a daemon's warm session is reopened only every few minutes between dictations, and
+    sessions opened and left do not hold the server's slots for good."""
 
 
 class LoggingSection(Section):

@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import inspect
 import logging
+from dataclasses import dataclass
 from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 from urllib.parse import parse_qs, urlsplit
@@ -40,7 +41,9 @@ class LocalServer:
     With ``token_check``, a socket opens only with a bearer token it approves, passed as Corti's clients
     do: ``token=Bearer%20<token>`` in the query, or an ``Authorization: Bearer <token>`` header; the check
     may be a coroutine (a JWKS fetch), which does not hold up other handshakes. With ``max_sessions``,
-    a handshake beyond that many open sessions is answered with HTTP 503.
+    a handshake beyond that many open sessions is answered with HTTP 503. With ``idle_timeout``, a
+    configured session that receives no frame for that long while nothing is being decoded for it is ended
+    with a ``session_idle_timeout`` error (and its usage), which frees its slot.
     """
 
     def __init__(
@@ -54,6 +57,7 @@ class LocalServer:
         max_sessions: int | None = None,
         max_audio_speed: float = DEFAULT_SPEED,
         audio_burst_seconds: float = DEFAULT_BURST_SECONDS,
+        idle_timeout: float | None = None,
     ) -> None:
         self.recognizer = recognizer
         self.host = host
@@ -64,6 +68,7 @@ class LocalServer:
         self.slots = SessionSlots(max_sessions)
         self.max_audio_speed = max_audio_speed
         self.audio_burst_seconds = audio_burst_seconds
+        self.idle_timeout = idle_timeout
         self._policy = ServerPolicy(supported_languages=recognizer.supported_languages)
         self._server: Server | None = None
 
@@ -121,8 +126,12 @@ class LocalServer:
         worker = asyncio.create_task(self._work(connection, protocol, session, work))
         timer = asyncio.get_running_loop().call_later(self.config_timeout, self._time_out, connection, protocol)
         client = _client(connection, connection.request)
+        activity = _Activity(asyncio.get_running_loop().time())
+        watchdog = (asyncio.create_task(self._end_when_idle(connection, protocol, session, work, activity))
+                    if self.idle_timeout is not None else None)
         try:
             async for frame in connection:
+                activity.last = asyncio.get_running_loop().time()
                 if isinstance(frame, str):
                     protocol.receive_text(frame)
                 else:
@@ -137,6 +146,8 @@ class LocalServer:
             pass
         finally:
             timer.cancel()
+            if watchdog is not None:
+                watchdog.cancel()
             if protocol.close_requested:
                 await work.put(None)  # the session ended on purpose: let queued work finish
             else:
@@ -153,6 +164,20 @@ class LocalServer:
             await session.handle(event)
             await self._transmit(connection, protocol)
 
+    async def _end_when_idle(self, connection: ServerConnection, protocol: ServerProtocol, session: ServerSession,
+                             work: asyncio.Queue[ServerEvent | None], activity: _Activity) -> None:
+        """Ends a configured session once no frame came for ``idle_timeout`` and no work is left for it."""
+        assert self.idle_timeout is not None
+        loop = asyncio.get_running_loop()
+        while not protocol.close_requested:
+            await asyncio.sleep(max(activity.last + self.idle_timeout - loop.time(), 0.05))
+            idle = loop.time() - activity.last >= self.idle_timeout
+            if idle and protocol.session_id is not None and work.empty() and not session.busy:
+                logger.info("session %s idle for %g s: ended", protocol.session_id, self.idle_timeout)
+                protocol.fail("session_idle_timeout", "Session idle", 408,
+                              f"no audio or message for {self.idle_timeout:g} s", credits=session.credits)
+                await self._transmit(connection, protocol)
+
     def _time_out(self, connection: ServerConnection, protocol: ServerProtocol) -> None:
         protocol.config_timed_out()
         asyncio.ensure_future(self._transmit(connection, protocol))
@@ -164,6 +189,13 @@ class LocalServer:
                 await connection.send(frame)
             if protocol.close_requested:
                 await connection.close()
+
+
+@dataclass
+class _Activity:
+    """When a session last received a frame, on the event loop's clock."""
+
+    last: float
 
 
 def _client(connection: ServerConnection, request: Request | None) -> str:

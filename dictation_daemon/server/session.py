@@ -52,12 +52,19 @@ class ServerSession:
         self._events = AudioEventDetector()
         self._audio_seconds = 0.0
         self._next_delta_usage = delta_usage_seconds
+        self._handling = False
 
     @property
     def credits(self) -> float:
         return round(self._audio_seconds / SECONDS_PER_CREDIT, 6)
 
+    @property
+    def busy(self) -> bool:
+        """Whether an event is being handled (audio decoded, a flush answered): the session is not idle."""
+        return self._handling
+
     async def handle(self, event: ServerEvent) -> None:
+        self._handling = True
         try:
             if isinstance(event, SessionStarted):
                 self._stream = await asyncio.to_thread(self._recognizer.open_stream, event.config)
@@ -75,6 +82,8 @@ class ServerSession:
         except AudioDecodeError as exc:
             logger.info("session %s: bad audio: %s", self._protocol.session_id, exc)
             self._protocol.fail("invalid_audio", "Invalid audio", 400, str(exc), credits=self.credits)
+        finally:
+            self._handling = False
 
     def close(self) -> None:
         """The connection is gone: release the decoder's resources."""

@@ -349,3 +349,35 @@ def test_a_session_sending_faster_than_its_decode_budget_waits_and_loses_nothing
         await session.close()
 
     with_server(test, max_audio_speed=4.0, audio_burst_seconds=1.0)
+
+
+def test_a_session_left_idle_is_ended_with_its_usage_and_frees_its_slot() -> None:
+    async def test(server: LocalServer) -> None:
+        idle = await TranscribeSession.open(server.url, CONFIG)
+        await idle.wait_accepted()
+        busy = await TranscribeSession.open(server.url, CONFIG)
+        await busy.wait_accepted()
+        for _ in range(12):  # a session sending audio is never idle, however long it lasts
+            await busy.send_audio(bytes(3200))
+            await asyncio.sleep(0.1)
+        messages = [message async for message in idle.events()]
+        assert [type(message).__name__ for message in messages][-3:] == ["ErrorMessage", "Usage", "Ended"]
+        assert messages[-3].error.id == "session_idle_timeout"
+        third = await _open_when_a_slot_is_free(server)  # two slots: the idle one's was given back
+        await third.close()
+        await busy.flush()
+        assert [m for m in await collect_until(busy, Flushed) if isinstance(m, Flushed)]
+        await busy.close()
+
+    with_server(test, idle_timeout=0.5, max_sessions=2)
+
+
+async def _open_when_a_slot_is_free(server: LocalServer) -> TranscribeSession:
+    for _ in range(50):
+        try:
+            session = await TranscribeSession.open(server.url, CONFIG)
+            await session.wait_accepted()
+            return session
+        except ConnectionLostError:
+            await asyncio.sleep(0.02)
+    raise AssertionError("no slot was given back")
