@@ -32,7 +32,8 @@ METHOD_NOT_FOUND = -32601
 INVALID_PARAMS = -32602
 INTERNAL_ERROR = -32603
 MESSAGE_TOO_LARGE = -32000
-"""Server error (JSON-RPC reserves -32000 to -32099 for these): the line exceeded :data:`MAX_MESSAGE_BYTES`."""
+"""Server error (JSON-RPC reserves -32000 to -32099 for these): a message, or the answer to it, exceeded
+:data:`MAX_MESSAGE_BYTES`."""
 TOO_MANY_CLIENTS = -32001
 """Sent once to a connection beyond the client cap, which is then closed."""
 NOT_INITIALIZED = -32002
@@ -124,8 +125,25 @@ def encode(message: dict[str, Any] | list[dict[str, Any]]) -> bytes:
     return json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
 
 
-def notification(method: str, params: dict[str, Any]) -> bytes:
-    return encode({"jsonrpc": "2.0", "method": method, "params": params})
+def notification(method: str, params: dict[str, Any]) -> bytes | None:
+    """The notification's line; ``None`` when it would exceed :data:`MAX_MESSAGE_BYTES`, which every client
+    may refuse (the daemon's own client does), so it is not sent to anyone (logged as a warning)."""
+    line = encode({"jsonrpc": "2.0", "method": method, "params": params})
+    if len(line) > MAX_MESSAGE_BYTES + 1:
+        logger.warning("%s notification of %d bytes exceeds the limit of %d bytes: not sent", method, len(line),
+                       MAX_MESSAGE_BYTES)
+        return None
+    return line
+
+
+def _bounded(line: bytes, request_id: Any) -> bytes:
+    """``line``, or an error answer in its place when it exceeds :data:`MAX_MESSAGE_BYTES` (a batch of ten
+    thousand calls): the limit holds both ways, so no client has to read more than it may send."""
+    if len(line) <= MAX_MESSAGE_BYTES + 1:
+        return line
+    return encode(error_response(request_id, RpcError(
+        MESSAGE_TOO_LARGE, f"answer of {len(line) - 1} bytes exceeds the limit of {MAX_MESSAGE_BYTES} bytes; "
+                           "send fewer calls per batch")))
 
 
 def error_response(request_id: Any, error: RpcError) -> dict[str, Any]:
@@ -168,9 +186,9 @@ class Dispatcher:
             if not message:
                 return encode(error_response(None, RpcError(INVALID_REQUEST, "empty batch")))
             answers = [answer for item in message if (answer := await self._call(item, peer)) is not None]
-            return encode(answers) if answers else None
+            return _bounded(encode(answers), None) if answers else None
         answer = await self._call(message, peer)
-        return encode(answer) if answer is not None else None
+        return _bounded(encode(answer), answer.get("id")) if answer is not None else None
 
     async def _call(self, message: Any, peer: Peer) -> dict[str, Any] | None:
         request_id = message.get("id") if isinstance(message, dict) else None

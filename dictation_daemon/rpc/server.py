@@ -149,6 +149,8 @@ class RpcServer:
         A connection that has not authenticated gets nothing: any local user can open one.
         """
         line = notification(method, params)
+        if line is None:
+            return
         if to is None:
             recipients = list(self._connections.values())
         else:

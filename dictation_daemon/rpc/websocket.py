@@ -24,6 +24,7 @@ from websockets.http11 import Request, Response
 from .jsonrpc import (
     MAX_MESSAGE_BYTES,
     TOO_MANY_CLIENTS,
+    Oversized,
     RpcError,
     encode,
     error_response,
@@ -31,6 +32,11 @@ from .jsonrpc import (
 from .server import RpcServer
 
 logger = logging.getLogger(__name__)
+
+MAX_READ_BYTES = 4 * MAX_MESSAGE_BYTES
+"""The largest frame read: one over :data:`MAX_MESSAGE_BYTES` is answered with the same error as on the
+other transports and the connection goes on; past this, reading it would cost the memory the limit is
+there to save, and the connection is closed (1009)."""
 
 
 class WebSocketTransport:
@@ -63,7 +69,7 @@ class WebSocketTransport:
             await _serve(server, websocket)
 
         self._endpoint = await serve(handler, "127.0.0.1", self._port, process_request=check,
-                                     max_size=MAX_MESSAGE_BYTES, compression=None)
+                                     max_size=MAX_READ_BYTES, compression=None)
         host, port = next(iter(self._endpoint.sockets)).getsockname()[:2]
         self.url = self.address = f"ws://{host}:{port}/"
         logger.info("websocket endpoint at %s", self.url)
@@ -94,7 +100,7 @@ async def _serve(server: RpcServer, websocket: ServerConnection) -> None:
     try:
         async for message in websocket:
             data = message.encode() if isinstance(message, str) else message
-            await server.handle(connection, data)
+            await server.handle(connection, data if len(data) <= MAX_MESSAGE_BYTES else Oversized(len(data)))
             if connection.closed:
                 break
     except ConnectionClosed:

@@ -97,6 +97,28 @@ def test_a_burst_of_1000_requests_is_answered_in_full_and_in_order(rig):
         assert all("result" in reply for reply in replies)
 
 
+def test_a_batch_whose_answer_would_exceed_the_limit_gets_one_error_instead(rig):
+    with raw(rig) as connection:
+        batch = b"[" + b",".join(b'{"jsonrpc":"2.0","method":"status","id":%d}' % number for number in range(10_000))
+        connection.sendall(batch + b"]\n" + b'{"jsonrpc":"2.0","method":"status","id":"after"}\n')
+        reader = connection.makefile("rb")
+        lines = [reader.readline() for _ in range(2)]
+        while b'"method"' in lines[0]:  # a notification of an earlier test
+            lines = [lines[1], reader.readline()]
+        assert all(len(line) <= MAX_MESSAGE_BYTES + 1 for line in lines)
+        too_large, after = (json.loads(line) for line in lines)
+        assert too_large["error"]["code"] == -32000 and after["id"] == "after"
+
+
+def test_a_notification_over_the_limit_is_not_sent_and_the_clients_stay(rig, caplog):
+    with RpcClient(rig.socket) as client:
+        with caplog.at_level(logging.WARNING):
+            rig.publish(TranscriptEvent("x" * (MAX_MESSAGE_BYTES + 10), "x", 1.0, 2.0, True))
+        rig.publish(TranscriptEvent("Continue aspirin.", "continue aspirin", 3.0, 4.0, True))
+        assert client.call("status")["state"] in ("idle", "error")
+    assert "exceeds the limit" in caplog.text and "xxxx" not in caplog.text
+
+
 def test_a_batch_and_notifications_in_one_line(rig):
     with raw(rig) as connection:
         connection.sendall(b'[{"jsonrpc":"2.0","method":"status","id":1},{"jsonrpc":"2.0","method":"status"},'

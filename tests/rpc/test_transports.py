@@ -140,6 +140,11 @@ def test_the_websocket_endpoint_wants_the_token_and_an_allowed_origin(tmp_path):
             assert await refused(f"?token={endpoint['token']}", None) == 403
             (transcript,) = await session()
             assert transcript["insert"] == {"delete": 0, "text": "Continue aspirin"}
+            async with connect(f"{url}?token={endpoint['token']}", origin=origin, max_size=None) as websocket:
+                await websocket.send('{"jsonrpc":"2.0","id":1,"method":"status","params":"' + "x" * (1 << 20) + '"}')
+                assert json.loads(await websocket.recv())["error"]["code"] == -32000
+                await websocket.send('{"jsonrpc":"2.0","id":2,"method":"status"}')
+                assert "state" in json.loads(await websocket.recv())["result"]
 
         asyncio.run(main())
 
