@@ -257,7 +257,7 @@ class StreamDecoder:
             return False
         sniffed = sniff_audio_format(self._head)
         if sniffed is None or sniffed.container != container:
-            found = f"like {sniffed.container}" if sniffed else f"with {self._head[:SNIFF_BYTES]!r}"
+            found = f"like {sniffed.container}" if sniffed else "with no container header this server knows"
             self._fail(
                 f"the stream was declared as {self._format.mime} but starts {found}; "
                 "the first chunk must carry the container header"

@@ -38,6 +38,9 @@ def load_config(path: Path | None = None) -> DaemonConfig:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(str(path), [f"cannot read the file: {exc.strerror}"]) from None
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise ConfigError(str(path), [f"line {line}: the file is not UTF-8 text (byte {exc.start + 1})"]) from None
     return parse_config(text, str(path))
 
 

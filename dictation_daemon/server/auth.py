@@ -59,6 +59,8 @@ class StaticTokens:
             lines = path.read_text(encoding="utf-8").splitlines()
         except OSError as exc:
             raise AuthSetupError(f"cannot read the tokens file {path}: {exc.strerror or exc}") from None
+        except UnicodeDecodeError:
+            raise AuthSetupError(f"the tokens file {path} is not UTF-8 text") from None
         tokens = [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
         if not tokens:
             raise AuthSetupError(f"the tokens file {path} lists no tokens")

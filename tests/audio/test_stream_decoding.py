@@ -107,7 +107,7 @@ def test_a_stream_not_in_its_declared_format_is_refused_at_once(speech: np.ndarr
     decoder = StreamDecoder(AudioFormat("webm"))
     with pytest.raises(AudioDecodeError, match="declared as audio/webm but starts like ogg"):
         decoder.feed(live_ogg_opus(speech)[0])
-    with pytest.raises(AudioDecodeError, match="starts with b'hello"):
+    with pytest.raises(AudioDecodeError, match="starts with no container header"):
         StreamDecoder(AudioFormat("ogg")).feed(b"hello, this is text")
     assert len(decoder_threads()) == baseline
 

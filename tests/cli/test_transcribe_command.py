@@ -101,6 +101,11 @@ def test_config_check_names_field_and_line(tmp_path: Path) -> None:
     bad.write_text("engine:\n  max_concurrent_decodes: many\n")
     result = dictation_daemon("config", "check", str(bad))
     assert result.returncode == 1 and "engine.max_concurrent_decodes (line 2)" in result.stdout
+    latin1 = tmp_path / "latin1.yaml"
+    latin1.write_bytes("transcription:\n  language: en\n# Fran\u00e7ois\n".encode("latin-1"))
+    result = dictation_daemon("config", "check", str(latin1))
+    assert result.returncode == 1 and "line 3: the file is not UTF-8 text" in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
 
 
 @pytest.mark.engine

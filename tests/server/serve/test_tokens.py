@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -91,6 +92,14 @@ def test_a_tokens_file_without_tokens_is_refused(tmp_path: Path) -> None:
     path.chmod(0o600)
     result = run_serve(tmp_path, "--tokens-file", str(path))
     assert result.returncode == 2 and "lists no tokens" in result.stderr
+
+
+def test_a_tokens_file_that_is_not_text_is_refused_plainly(tmp_path: Path) -> None:
+    path = tmp_path / "tokens"
+    path.write_bytes(b"\xff\xfe" + os.urandom(64))
+    path.chmod(0o600)
+    result = run_serve(tmp_path, "--tokens-file", str(path))
+    assert result.returncode == 2 and "is not UTF-8 text" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_a_missing_tokens_file_is_refused(tmp_path: Path) -> None:
