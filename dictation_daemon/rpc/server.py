@@ -26,6 +26,7 @@ from .connection import Connection
 from .jsonrpc import (
     AUTHENTICATE,
     NOT_AUTHENTICATED,
+    TOO_MANY_CLIENTS,
     Dispatcher,
     Params,
     Peer,
@@ -35,6 +36,9 @@ from .jsonrpc import (
 from .wire import AuthenticateParams
 
 logger = logging.getLogger(__name__)
+
+MAX_UNAUTHENTICATED = 64
+"""Connections waiting to authenticate at once (each for at most the transport's deadline)."""
 
 
 class Transport(Protocol):
@@ -89,6 +93,9 @@ class RpcServer:
     @property
     def client_count(self) -> int:
         return len(self._connections)
+
+    def _authenticated_count(self) -> int:
+        return sum(connection.peer.authenticated for connection in self._connections.values())
 
     @property
     def transport(self) -> str:
@@ -173,9 +180,19 @@ class RpcServer:
         abort: Callable[[], None] | None = None,
         write_now: Callable[[bytes], bool] | None = None,
     ) -> Connection | None:
-        """Registers a connection; ``None`` when the cap is reached (the caller answers ``TOO_MANY_CLIENTS``)."""
-        if len(self._connections) >= self._max_clients:
+        """Registers a connection; ``None`` when the cap is reached (the caller answers ``TOO_MANY_CLIENTS``).
+
+        Only the user's clients count against ``max_clients``: a connection that has yet to authenticate
+        (which any local user can open) is held to :data:`MAX_UNAUTHENTICATED` of its own kind and to a
+        deadline, so such connections can never keep the user out; it takes a client's place only when it
+        authenticates.
+        """
+        if peer.authenticated and self._authenticated_count() >= self._max_clients:
             logger.warning("refused an rpc connection: %d clients already connected", self._max_clients)
+            return None
+        if not peer.authenticated and len(self._connections) - self._authenticated_count() >= MAX_UNAUTHENTICATED:
+            logger.warning("refused an rpc connection: %d connections are waiting to authenticate",
+                           MAX_UNAUTHENTICATED)
             return None
         connection = Connection(peer, write, close, self._queue_size, abort=abort, write_now=write_now)
         self._connections[peer.number] = connection
@@ -220,5 +237,10 @@ class RpcServer:
                 logger.warning("rpc client %d gave a wrong token; disconnected", peer.number)
                 peer.close_after_answer = True
             raise RpcError(NOT_AUTHENTICATED, "wrong token")
+        if not peer.authenticated and self._authenticated_count() >= self._max_clients:
+            logger.warning("rpc client %d authenticated but %d clients are already connected; disconnected",
+                           peer.number, self._max_clients)
+            peer.close_after_answer = True
+            raise RpcError(TOO_MANY_CLIENTS, "too many clients")
         peer.authenticated = True
         return {"authenticated": True}

@@ -253,3 +253,45 @@ def test_a_folder_open_to_others_is_refused_and_its_mode_kept(tmp_path):
 
     asyncio.run(main())
     assert stat.S_IMODE(shared.stat().st_mode) == 0o755 and not (shared / "rpc.sock").exists()
+
+
+def test_unauthenticated_tcp_clients_never_keep_the_user_out():
+    """Clients that only ever send requests without the token (answered -32005 each time) take no client
+    place: with a cap of two, the user's clients still get in, and a third is refused once it proves who
+    it is."""
+    from dictation_daemon.rpc import stream
+    from dictation_daemon.rpc.jsonrpc import Dispatcher
+    from dictation_daemon.rpc.server import RpcServer
+
+    async def status(params, peer):
+        return {"state": "idle"}
+
+    async def main() -> None:
+        transport = stream.TcpTransport()
+        dispatcher = Dispatcher()
+        dispatcher.register("status", status)
+        server = RpcServer(dispatcher, [transport], max_clients=2)
+        await server.start()
+        host, port = transport.host_port
+
+        async def connected(token: str | None) -> tuple[asyncio.StreamReader, asyncio.StreamWriter, dict]:
+            reader, writer = await asyncio.open_connection(host, port)
+            method = "authenticate" if token is not None else "status"
+            writer.write(json.dumps({"jsonrpc": "2.0", "id": 1, "method": method,
+                                     "params": {"token": token} if token is not None else {}}).encode() + b"\n")
+            return reader, writer, json.loads(await asyncio.wait_for(reader.readline(), 5))
+
+        try:
+            strangers = [await connected(None) for _ in range(6)]
+            assert all(answer["error"]["code"] == -32005 for _, _, answer in strangers)
+            users = [await connected(server.token) for _ in range(2)]
+            assert all(answer["result"] == {"authenticated": True} for _, _, answer in users)
+            reader, _, third = await connected(server.token)
+            assert third["error"]["code"] == -32001
+            assert await asyncio.wait_for(reader.read(), 5) == b""  # and it is closed
+            for _, writer, _ in strangers + users:
+                writer.close()
+        finally:
+            await server.close()
+
+    asyncio.run(main())
