@@ -9,7 +9,7 @@ from ..app.reload import DEFAULT_STOP_TIMEOUT
 from ..config import load_config
 from ..files.private import UnsafeFolder
 from ..plugins.registry import UnknownPlugin
-from ..rpc.stream import SocketInUse
+from ..rpc.server import SocketInUse
 from .common import (
     UsageError,
     add_config_argument,

@@ -10,10 +10,12 @@ knows none of them beyond the small :class:`Transport` interface.
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import hmac
 import itertools
 import json
 import logging
+import os
 import secrets
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from pathlib import Path
@@ -39,6 +41,10 @@ logger = logging.getLogger(__name__)
 
 MAX_UNAUTHENTICATED = 64
 """Connections waiting to authenticate at once (each for at most the transport's deadline)."""
+
+
+class SocketInUse(RuntimeError):
+    """Another daemon of this user already serves the control socket."""
 
 
 class Transport(Protocol):
@@ -88,6 +94,7 @@ class RpcServer:
         self._wrote_endpoint = False
         self._numbers = itertools.count(1)
         self._disconnect_hooks: list[Callable[[Peer], None]] = []
+        self._lock: int | None = None
         dispatcher.register(AUTHENTICATE, self._authenticate)
 
     @property
@@ -111,7 +118,14 @@ class RpcServer:
         self._disconnect_hooks.append(hook)
 
     async def start(self) -> None:
-        """Starts every transport, then writes the endpoint file if a transport needs the token."""
+        """Starts every transport, then writes the endpoint file if a transport needs the token.
+
+        With an endpoint file, the server first takes an exclusive lock next to it, held until it closes:
+        loopback TCP has no socket file to find a running daemon by, and a second daemon would overwrite the
+        first one's endpoint file, open the microphone as well, and leave the first one unreachable.
+        """
+        if self.endpoint_file is not None and any(transport.needs_token for transport in self.transports):
+            self._lock = _lock_next_to(self.endpoint_file)
         started: list[Transport] = []
         try:
             for transport in self.transports:
@@ -120,6 +134,7 @@ class RpcServer:
         except BaseException:
             for transport in reversed(started):
                 await transport.close()
+            self._unlock()
             raise
         if self.endpoint_file is not None and any(transport.needs_token for transport in self.transports):
             endpoint: dict[str, Any] = {"transport": self.transport, "host": None, "port": None,
@@ -141,8 +156,22 @@ class RpcServer:
             for task in stuck:
                 task.cancel()
             await asyncio.gather(*stuck, return_exceptions=True)
-        if self._wrote_endpoint and self.endpoint_file is not None:
+        if self._wrote_endpoint and self.endpoint_file is not None and self._endpoint_is_mine():
             self.endpoint_file.unlink(missing_ok=True)
+        self._unlock()
+
+    def _endpoint_is_mine(self) -> bool:
+        """Whether the endpoint file still holds this server's token (only then is it removed)."""
+        assert self.endpoint_file is not None
+        try:
+            return json.loads(self.endpoint_file.read_text(encoding="utf-8")).get("token") == self.token
+        except (OSError, ValueError, AttributeError):
+            return False
+
+    def _unlock(self) -> None:
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
 
     async def drain(self) -> None:
         """Returns once every connected client's queue has been handed to its transport (stopping: the last
@@ -244,3 +273,17 @@ class RpcServer:
             raise RpcError(TOO_MANY_CLIENTS, "too many clients")
         peer.authenticated = True
         return {"authenticated": True}
+
+
+def _lock_next_to(endpoint_file: Path) -> int:
+    """An exclusive lock on ``<endpoint>.lock`` in the private folder, as an open descriptor; raises
+    :class:`SocketInUse` when another process holds it. The kernel lets go when the process ends, however."""
+    private_folder(endpoint_file.parent)
+    descriptor = os.open(endpoint_file.with_name(endpoint_file.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(descriptor)
+        raise SocketInUse(f"another dictation daemon of this user is already running (it holds "
+                          f"{endpoint_file.name}.lock in {endpoint_file.parent})") from None
+    return descriptor

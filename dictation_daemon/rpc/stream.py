@@ -23,17 +23,13 @@ from typing import Any
 from ..files.private import private_folder
 from .connection import Connection
 from .jsonrpc import TOO_MANY_CLIENTS, LineSplitter, RpcError, encode, error_response
-from .server import RpcServer
+from .server import RpcServer, SocketInUse
 
 logger = logging.getLogger(__name__)
 
 READ_SIZE = 65536
 AUTHENTICATION_SECONDS = 10.0
 """A TCP connection that has not authenticated this long after it connected is closed."""
-
-
-class SocketInUse(RuntimeError):
-    """Another daemon answers on the socket path."""
 
 
 class SocketPathTaken(SocketInUse):

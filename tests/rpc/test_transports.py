@@ -295,3 +295,30 @@ def test_unauthenticated_tcp_clients_never_keep_the_user_out():
             await server.close()
 
     asyncio.run(main())
+
+
+def test_a_second_daemon_on_loopback_tcp_is_refused_and_the_first_stays_reachable(tmp_path):
+    from dictation_daemon.rpc import stream
+    from dictation_daemon.rpc.jsonrpc import Dispatcher
+    from dictation_daemon.rpc.server import RpcServer, SocketInUse
+
+    endpoint_file = tmp_path / "run" / "rpc-endpoint.json"
+
+    async def main() -> None:
+        first = RpcServer(Dispatcher(), [stream.TcpTransport()], endpoint_file=endpoint_file)
+        await first.start()
+        written = endpoint_file.read_text()
+        second = RpcServer(Dispatcher(), [stream.TcpTransport()], endpoint_file=endpoint_file)
+        with pytest.raises(SocketInUse, match="already running"):
+            await second.start()
+        await second.close()
+        assert endpoint_file.read_text() == written  # not overwritten, nor removed by the refused one
+        await first.close()
+        assert not endpoint_file.exists()
+        third = RpcServer(Dispatcher(), [stream.TcpTransport()], endpoint_file=endpoint_file)
+        await third.start()  # the lock went with the first
+        endpoint_file.write_text('{"token": "someone else"}')
+        await third.close()
+        assert endpoint_file.exists()  # a file it did not write is not its to remove
+
+    asyncio.run(main())
