@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..config import ConfigError, default_config_path, load_config
+from ..server.auth import AuthSetupError, StaticTokens
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -24,9 +25,15 @@ def run_check(arguments: argparse.Namespace) -> int:
         print(f"{path}: no such file (the built-in defaults apply)")
         return 1
     try:
-        load_config(path)
+        config = load_config(path)
     except ConfigError as exc:
         print(exc)
         return 1
+    if config.server.tokens_file is not None:
+        try:
+            StaticTokens.from_file(config.server.tokens_file.expanduser())
+        except AuthSetupError as exc:
+            print(f"{path}: server.tokens_file: {exc}")
+            return 1
     print(f"{path}: valid")
     return 0

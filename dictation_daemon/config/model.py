@@ -6,6 +6,7 @@ Secrets are never part of the file: Corti's client id and secret come from the e
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -309,6 +310,10 @@ class RpcWebSocketSection(Section):
     """Exact ``Origin`` values allowed to connect, e.g. ``https://ehr.example.org``; none means no page can."""
 
 
+MAX_SOCKET_PATH_BYTES = 107
+"""The longest path the kernel takes for a Unix socket (``sun_path`` holds 108 bytes with its final NUL)."""
+
+
 class RpcSection(Section):
     """The JSON-RPC 2.0 control socket at ``$XDG_RUNTIME_DIR/dictation-daemon/rpc.sock``, for this user only."""
 
@@ -317,6 +322,15 @@ class RpcSection(Section):
     """``auto``: a Unix socket where the platform has them, else loopback TCP with a token in the endpoint file."""
     socket_path: Path | None = None
     """Empty means the default location above; with TCP its folder holds the endpoint file."""
+
+    @field_validator("socket_path")
+    @classmethod
+    def _fits_a_unix_socket_address(cls, value: Path | None) -> Path | None:
+        if value is not None and len(os.fsencode(value.expanduser())) > MAX_SOCKET_PATH_BYTES:
+            raise ValueError(f"a Unix socket path holds at most {MAX_SOCKET_PATH_BYTES} bytes; "
+                             f"this one has {len(os.fsencode(value.expanduser()))}: choose a shorter one")
+        return value
+
     tcp_port: Annotated[int, Field(ge=0, le=65535)] = 0
     """Loopback TCP port; 0 picks a free one (written to the endpoint file)."""
     max_clients: Annotated[int, Field(ge=1, le=1024)] = 64
