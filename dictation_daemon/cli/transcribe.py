@@ -10,10 +10,10 @@ from pathlib import Path
 
 from ..app.backend import open_backend
 from ..audio.decoding import AudioDecodeError
-from ..audio.files import read_pcm16
+from ..audio.files import Recording
 from ..client.errors import SessionError
 from ..client.session import TranscribeSession
-from ..client.streaming import stream_pcm
+from ..client.streaming import stream_chunks
 from ..corti.auth import AuthError
 from ..insertion.rules import join
 from ..protocol.audio_format import BYTES_PER_SECOND
@@ -50,16 +50,13 @@ def _transcribe(arguments: argparse.Namespace) -> int:
     if arguments.url and arguments.backend:
         raise UsageError("give --url or --backend, not both")
     try:
-        pcm16 = read_pcm16(arguments.file)
-    except AudioDecodeError as exc:
-        raise UsageError(str(exc)) from None
-    try:
-        return asyncio.run(_stream_file(arguments, config, pcm16))
-    except (SessionError, AuthError, ValueError) as exc:
+        recording = Recording.open(arguments.file)
+        return asyncio.run(_stream_file(arguments, config, recording))
+    except (AudioDecodeError, SessionError, AuthError, ValueError) as exc:
         raise UsageError(str(exc)) from None
 
 
-async def _stream_file(arguments: argparse.Namespace, config, pcm16: bytes) -> int:
+async def _stream_file(arguments: argparse.Namespace, config, recording: Recording) -> int:
     async with open_backend(config, kind=arguments.backend, url=arguments.url) as backend:
         if arguments.fast and backend.realtime_required:
             raise UsageError("--fast is only allowed against the local server: Corti needs real-time pace")
@@ -67,16 +64,22 @@ async def _stream_file(arguments: argparse.Namespace, config, pcm16: bytes) -> i
         async with session:
             printer = asyncio.create_task(_print_events(session, arguments.json))
             await session.wait_accepted()
-            seconds = len(pcm16) / BYTES_PER_SECOND
+            seconds = recording.seconds or 0.0
             progress = ProgressBar(seconds) if sys.stderr.isatty() and seconds > PROGRESS_MIN_SECONDS else None
-            await stream_pcm(session, pcm16, realtime=backend.realtime_required and not arguments.fast,
-                             on_progress=progress.update if progress else None)
+            sent = await stream_chunks(session, recording.pcm16_chunks(),
+                                       realtime=backend.realtime_required and not arguments.fast,
+                                       on_progress=progress.update if progress else None)
             if progress:
                 progress.done()
-            await session.end(timeout=max(60.0, seconds))
+            if not sent:
+                raise UsageError(f"{arguments.file} holds no audio samples")
+            await session.end(timeout=max(60.0, sent / BYTES_PER_SECOND))
             text = await printer
     if not arguments.json:
-        print(text)
+        if text:
+            print(text)
+        else:
+            print(f"no speech was recognised in {arguments.file}", file=sys.stderr)
     return 0
 
 

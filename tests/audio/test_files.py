@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import tracemalloc
+import wave
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from dictation_daemon.audio.decoding import AudioDecodeError
-from dictation_daemon.audio.files import read_pcm16
+from dictation_daemon.audio.files import Recording, read_pcm16
 from tests.audio.media import RATE, encode, envelope_similarity
 
 FILE_FORMATS = {
@@ -37,3 +39,35 @@ def test_unreadable_files_are_named_in_the_error(tmp_path: Path) -> None:
         read_pcm16(text)
     with pytest.raises(AudioDecodeError, match="missing.wav"):
         read_pcm16(tmp_path / "missing.wav")
+
+
+def test_a_long_recording_is_decoded_a_frame_at_a_time(tmp_path: Path) -> None:
+    """Ten minutes of 44.1 kHz audio (53 MB): reading it through must never hold more than a few frames."""
+    path = tmp_path / "long.wav"
+    rate, seconds = 44100, 600
+    with wave.open(str(path), "wb") as file:
+        file.setnchannels(1)
+        file.setsampwidth(2)
+        file.setframerate(rate)
+        tone = (np.sin(np.arange(rate) * 2 * np.pi * 220 / rate) * 8000).astype("<i2").tobytes()
+        for _ in range(seconds):
+            file.writeframes(tone)
+    recording = Recording.open(path)
+    assert recording.seconds == pytest.approx(seconds, abs=0.1)
+    tracemalloc.start()
+    try:
+        total = sum(len(chunk) for chunk in recording.pcm16_chunks())
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert total == pytest.approx(seconds * 16000 * 2, rel=0.001)
+    assert peak < 2_000_000, f"peak {peak} bytes while reading {total} bytes"
+
+
+def test_a_file_without_samples_reads_as_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "empty.wav"
+    with wave.open(str(path), "wb") as file:
+        file.setnchannels(1)
+        file.setsampwidth(2)
+        file.setframerate(16000)
+    assert read_pcm16(path) == b""
