@@ -30,7 +30,7 @@ from ..protocol.audio_format import (
     check_source_rate,
     sniff_audio_format,
 )
-from .feed import ByteFeed, FeedAbandoned
+from .feed import ByteFeed
 from .headers import IncompleteHeader, mp4_index_first, read_wav_pcm_header
 from .pcm import PcmConverter, frames_to_mono
 from .whole import decode_whole
@@ -169,8 +169,6 @@ class _ThreadedBackend:
         error: AudioDecodeError | None = None
         try:
             self._decode()
-        except FeedAbandoned:
-            pass
         except AudioDecodeError as exc:
             error = exc
         except Exception as exc:  # noqa: BLE001 - any failure inside FFmpeg ends this stream, not the server

@@ -9,10 +9,6 @@ from __future__ import annotations
 import threading
 
 
-class FeedAbandoned(Exception):
-    """Raised inside the reading thread when the stream was abandoned, to unwind the demuxer at once."""
-
-
 class ByteFeed:
     """Bytes pushed by one thread and read by another, forgetting what was read.
 
@@ -41,7 +37,11 @@ class ByteFeed:
             self.condition.notify_all()
 
     def abandon(self) -> None:
-        """Makes the blocked or next read raise :class:`FeedAbandoned`."""
+        """Makes the blocked or next read return the end of the file, whatever is left unread.
+
+        Raising there instead would not unwind the demuxer any sooner: FFmpeg calls the read through
+        PyAV, which prints the exception as a dropped library error on stderr and reports an I/O error.
+        """
         with self.condition:
             self._abandoned = True
             self.condition.notify_all()
@@ -52,7 +52,8 @@ class ByteFeed:
         return self._reader_waiting and not self._data
 
     def read(self, size: int = -1) -> bytes:
-        """Returns up to ``size`` bytes, blocking while none are available; ``b""`` at the end."""
+        """Returns up to ``size`` bytes, blocking while none are available; ``b""`` at the end or once
+        abandoned."""
         with self.condition:
             while not self._abandoned and not self._finished and not self._data:
                 self._reader_waiting = True
@@ -60,7 +61,8 @@ class ByteFeed:
                 self.condition.wait()
             self._reader_waiting = False
             if self._abandoned:
-                raise FeedAbandoned
+                self._data.clear()
+                return b""
             end = len(self._data) if size < 0 else min(len(self._data), size)
             chunk = bytes(self._data[:end])
             del self._data[:end]

@@ -166,3 +166,22 @@ def test_an_empty_or_truncated_stream() -> None:
     decoder.feed(b"RIFF\x00\x00\x00\x00WAVEfmt ")
     with pytest.raises(AudioDecodeError, match="ended inside its header"):
         decoder.finish()
+
+
+@pytest.mark.parametrize(("container", "codec", "declared"), [
+    ("webm", "libopus", "webm"), ("mp3", "libmp3lame", "mp3"), ("ogg", "libopus", "ogg"), ("flac", "flac", "flac"),
+])
+def test_a_stream_closed_part_way_ends_quietly(speech: np.ndarray, capfd: pytest.CaptureFixture[str],
+                                               container: str, codec: str, declared: str) -> None:
+    """A client that goes away mid-stream is ordinary: nothing on stderr, no decoder thread left."""
+    data = encode(speech, container, codec, rate=48000 if codec == "libopus" else 16000)
+    baseline = len(decoder_threads())
+    for size in (10, 60, 200, 2000, len(data) // 2):
+        decoder = StreamDecoder(AudioFormat(declared))
+        try:
+            decoder.feed(data[:size])
+        except AudioDecodeError:
+            pass  # too little to tell the container by: refused, which is not what is tested here
+        decoder.close()
+    assert len(decoder_threads()) == baseline
+    assert capfd.readouterr().err == ""

@@ -140,3 +140,33 @@ def test_embedded_engine_json_has_interims_finals_and_commands(tmp_path: Path) -
     assert any(m["type"] == "transcript" and not m["data"]["isFinal"] for m in messages)
     assert any(m["type"] == "transcript" and m["data"]["isFinal"] for m in messages)
     assert [m["data"]["id"] for m in messages if m["type"] == "command"] == ["next_section"]
+
+
+def test_config_check_refuses_what_run_and_serve_would(tmp_path: Path) -> None:
+    tokens = tmp_path / "tokens"
+    tokens.write_text("a-token\n")
+    tokens.chmod(0o644)
+    config = tmp_path / "serve.yaml"
+    config.write_text(f"server:\n  tokens_file: {tokens}\n")
+    result = dictation_daemon("config", "check", str(config))
+    assert result.returncode == 1 and "accessible to other users" in result.stdout
+    long_path = tmp_path / ("x" * 120) / "rpc.sock"
+    config.write_text(f"rpc:\n  socket_path: {long_path}\n")
+    result = dictation_daemon("config", "check", str(config))
+    assert result.returncode == 1 and "rpc.socket_path (line 2)" in result.stdout
+    assert "at most 107 bytes" in result.stdout
+    assert not long_path.parent.exists()
+
+
+def test_an_empty_recording_is_an_error_and_silence_prints_no_empty_line(scripted_server: str, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.wav"
+    with wave.open(str(empty), "wb") as file:
+        file.setnchannels(1)
+        file.setsampwidth(2)
+        file.setframerate(16000)
+    result = dictation_daemon("transcribe", str(empty), "--url", scripted_server, "--fast")
+    assert result.returncode == 2 and "holds no audio samples" in result.stderr and result.stdout == ""
+    silent = tmp_path / "silent.wav"
+    silent.write_bytes(as_wav(tones((None, 2.0))))
+    result = dictation_daemon("transcribe", str(silent), "--url", scripted_server, "--fast")
+    assert result.returncode == 0 and result.stdout == "" and "no speech was recognised" in result.stderr
