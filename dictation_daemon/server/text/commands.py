@@ -37,7 +37,7 @@ segment is held too when it is also the start of a longer phrase, so that the lo
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ...protocol.messages import PLACEHOLDER, CommandDefinition
@@ -100,7 +100,38 @@ class _Parts:
     """Part positions where a pause lies: where a match may start and end."""
 
 
-def compile_phrases(commands: Sequence[CommandDefinition]) -> list[Phrase]:
+class Phrasebook:
+    """The phrases of a configuration, in configuration order, indexed by the words they can start with.
+
+    A final is matched only against the phrases that can start with the word at each pause, so a
+    configuration of thousands of commands costs little more per final than one of ten.
+    """
+
+    def __init__(self, phrases: Sequence[Phrase]) -> None:
+        self.phrases = tuple(phrases)
+        starting: dict[str, list[int]] = {}
+        for number, phrase in enumerate(self.phrases):
+            for key in _first_keys(phrase.elements):
+                starting.setdefault(key, []).append(number)
+        self._starting = {key: tuple(sorted(set(numbers))) for key, numbers in starting.items()}
+
+    def starting_with(self, key: str) -> tuple[int, ...]:
+        """The numbers of the phrases that can start with the word (lemma) ``key``, in configuration order."""
+        return self._starting.get(key, ())
+
+
+def _first_keys(elements: Sequence[Element]) -> set[str]:
+    if not elements:
+        return set()
+    head = elements[0]
+    if isinstance(head, Literal):
+        return {head.key} if head.key else set()
+    if isinstance(head, EnumVariable):
+        return {value_keys[0] for value_keys, _ in head.values if value_keys}
+    return set()  # a phrase never starts with a wildcard (the configuration is refused)
+
+
+def compile_phrases(commands: Sequence[CommandDefinition]) -> Phrasebook:
     """Every phrase of every command, as elements to match, in configuration order."""
     phrases: list[Phrase] = []
     for command in commands:
@@ -119,7 +150,7 @@ def compile_phrases(commands: Sequence[CommandDefinition]) -> list[Phrase]:
                 else:
                     elements.append(WildcardVariable(variable.key))
             phrases.append(Phrase(command.id, tuple(elements), bool(variables)))
-    return phrases
+    return Phrasebook(phrases)
 
 
 MATCH_BUDGET = 200_000
@@ -133,7 +164,7 @@ class MatchingTooCostly(Exception):
 
 
 def find_commands(
-    phrases: Sequence[Phrase], keys: Sequence[str], pauses: Iterable[int],
+    phrases: Phrasebook, keys: Sequence[str], pauses: Iterable[int],
 ) -> list[CommandMatch]:
     """Non-overlapping matches, leftmost first, the longest at each pause, in word positions.
 
@@ -158,7 +189,7 @@ def find_commands(
 
 
 def held_from(
-    phrases: Sequence[Phrase], keys: Sequence[str], pauses: Iterable[int], matches: Sequence[CommandMatch],
+    phrases: Phrasebook, keys: Sequence[str], pauses: Iterable[int], matches: Sequence[CommandMatch],
 ) -> int:
     """Where the words that may still become a phrase begin; ``len(keys)`` when none may.
 
@@ -220,11 +251,12 @@ class _Matcher:
     it to the number of words squared per element.
     """
 
-    def __init__(self, phrases: Sequence[Phrase], parts: _Parts, starts: frozenset[int] | None,
+    def __init__(self, book: Phrasebook, parts: _Parts, starts: frozenset[int] | None,
                  budget: _Budget) -> None:
         """``starts`` are the positions where some phrase matches: a closing wildcard stops before the
         first of them after its own start; ``None`` lets it run to the end."""
-        self._phrases = phrases
+        self._book = book
+        self._phrases = book.phrases
         self._parts = parts
         self._starts = starts
         self._budget = budget
@@ -238,7 +270,8 @@ class _Matcher:
         if position not in parts.pauses:
             return None
         best: CommandMatch | None = None
-        for number, phrase in enumerate(self._phrases):
+        for number in self._book.starting_with(parts.lemmas[position]) if position < len(parts.lemmas) else ():
+            phrase = self._phrases[number]
             for end, variables in self.ends(number, 0, position).items():
                 if end > position and (best is None or parts.word_at[end] > best.end):
                     best = CommandMatch(phrase.command_id, parts.word_at[position], parts.word_at[end],
@@ -285,7 +318,8 @@ class _Matcher:
     def any_proper_prefix(self, position: int) -> bool:
         """Whether ``parts[position:]`` (not empty) could be the start of some phrase with words still
         to come."""
-        return any(self._prefix(number, 0, position) for number in range(len(self._phrases)))
+        candidates = self._book.starting_with(self._parts.lemmas[position]) if position < len(self._parts.lemmas) else ()
+        return any(self._prefix(number, 0, position) for number in candidates)
 
     def _prefix(self, number: int, index: int, position: int) -> bool:
         key = (number, index, position)

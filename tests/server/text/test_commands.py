@@ -7,7 +7,8 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from dictation_daemon.protocol.messages import CommandData, TranscriptData
+from dictation_daemon.protocol.messages import CommandData, CommandDefinition, TranscriptData
+from dictation_daemon.server.text.commands import compile_phrases, find_commands
 
 from .helpers import final, pipeline, run
 
@@ -346,3 +347,13 @@ def test_a_run_of_words_that_could_still_become_a_phrase_is_held_only_so_long() 
     text_pipeline = commands_pipeline()
     output = text_pipeline.process(final("insert template " + "very " * 30 + "long"))
     assert [item.text for item in output if isinstance(item, TranscriptData)]
+
+
+def test_a_configuration_of_thousands_of_commands_still_finds_its_command() -> None:
+    """Each pause is matched only against the phrases that can start there: twenty thousand commands
+    and a final with a dozen pauses stay well inside the matching budget."""
+    book = compile_phrases([CommandDefinition(id=f"do_{number}", phrases=[f"do thing {number}"])
+                            for number in range(20_000)])
+    keys = "note that we will do thing 19999 and then go home now please".split()
+    matches = find_commands(book, keys, pauses=range(len(keys)))
+    assert [(match.command_id, match.start, match.end) for match in matches] == [("do_19999", 4, 7)]
