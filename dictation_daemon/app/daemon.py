@@ -301,6 +301,7 @@ class Daemon:
                 on_ready=current(self.controller.session_ready),
                 on_lost=current(self.controller.session_lost),
                 buffer_limit_seconds=config.backend.offline_buffer_minutes * 60,
+                fallback=lambda: self.config.transcription.to_transcribe_config(),
             )
             stack.push_async_callback(sessions.close)
             transcription = _Transcription(backend.kind, sessions, stack)

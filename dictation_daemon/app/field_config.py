@@ -86,7 +86,10 @@ class FieldConfigurator:
         """Waits until the new session is ready or refused, or the wanted configuration changes again; the
         refusal, or ``None``."""
         deadline = asyncio.get_running_loop().time() + ACCEPT_SECONDS
+        wanted = sessions.config
         while asyncio.get_running_loop().time() < deadline and not self._changed.is_set():
+            if sessions.refused is not None and sessions.refused[0] == wanted:
+                return sessions.refused[1]  # the session fell back to the daemon's configuration already
             if sessions.refusal is not None:
                 return str(sessions.refusal)
             if sessions.ready:

@@ -25,6 +25,8 @@ from ..capture.cues import Cue, CuePlayer, without_cues
 from ..capture.microphone import Microphone, MicrophoneState
 from ..capture.utterance import MicrophoneFailed, Utterance
 from ..client.command_pauses import DEFAULT_MIN_PAUSE_SECONDS, HOLD_SECONDS, CommandPauses
+from ..client.errors import ConfigRefused
+from ..client.resilient import ResilientSession
 from ..events.connection import ConnectionStatus
 from ..events.dictation import (
     CommandEvent,
@@ -315,26 +317,50 @@ class Controller:
         """Sends the take's audio and its flush; results come back through :meth:`session_message`.
 
         The flush is awaited without a time limit: while the connection is down the session keeps the
-        audio and answers once it is back. Only a session that gave up fails the take.
+        audio and answers once it is back. Only a session that gave up fails the take, except one whose
+        configuration (a field's) was refused: the warm session then falls back to the daemon's own, and
+        the take's audio so far is sent again into that one, so no word is lost to a bad configuration.
         """
         try:
             if previous is not None:
                 await previous.sent.wait()
             assert self._sessions is not None
+            audio = aiter(self._audio(take.utterance))
+            sent: list[bytes] = []
             session = await self._sessions.session()
             try:
-                async for chunk in self._audio(take.utterance):
-                    await session.send_audio(chunk)
-            except MicrophoneFailed:
-                pass  # microphone_failed reported it; the audio captured before it is transcribed
-            take.sent.set()
-            await session.flush(timeout=None)
+                await self._send_take(session, audio, sent)
+                take.sent.set()
+                await session.flush(timeout=None)
+            except Exception:
+                if not isinstance(session.failure, ConfigRefused):
+                    raise
+                fallback = await self._sessions.session()
+                if fallback is session:
+                    raise
+                logger.info("the take goes again into the session with the daemon's configuration")
+                await self._send_take(fallback, audio, sent)
+                take.sent.set()
+                await fallback.flush(timeout=None)
         except Exception as error:  # whatever made the session give up (refusal, credentials, network)
             self._fail(take, f"the transcription session failed: {error or type(error).__name__}")
         finally:
             take.sent.set()
             if self._current is take and take.utterance.outcome is not None:
                 self._current = None
+
+    @staticmethod
+    async def _send_take(session: ResilientSession, audio: AsyncIterator[bytes], sent: list[bytes]) -> None:
+        """Sends what ``sent`` holds (audio that went to a session before), then the rest of ``audio``,
+        remembering each chunk in ``sent`` before it goes."""
+        for chunk in sent:
+            await session.send_audio(chunk)
+        try:
+            async for chunk in audio:
+                sent.append(chunk)
+                await session.send_audio(chunk)
+        except MicrophoneFailed:
+            pass  # microphone_failed reported it; the audio captured before it is transcribed
 
     def _fail(self, take: _Take, reason: str) -> None:
         take.discard = True

@@ -11,7 +11,10 @@ fault in the middle of an utterance loses no word and repeats none, and audio ca
 kept until the backend is back. Each change of the connection reaches the watchers as a
 :class:`~..client.connection_status.ConnectionStatus`, which the controller shows the user. Only when a
 session gives up (credentials or a token that do not work) is a new one opened, after a growing delay; a
-refused configuration is not retried, since only a changed configuration can fix it.
+refused configuration is not retried, since only a changed configuration can fix it. With a ``fallback``
+(the daemon's own configuration), a refused configuration of a field (a language the server does not
+have) is replaced by the fallback at once, and the utterance that was going into it goes into the new
+session (see :meth:`WarmSession.session`): the words are transcribed, only the field's settings are not.
 """
 
 from __future__ import annotations
@@ -61,6 +64,7 @@ class WarmSession:
         on_lost: Callable[[str], None],
         retry: RetryPolicy = DEFAULT_RETRY,
         buffer_limit_seconds: float = DEFAULT_BUFFER_LIMIT_SECONDS,
+        fallback: Callable[[], TranscribeConfig] | None = None,
     ) -> None:
         self._backend = backend
         self._config = config
@@ -76,6 +80,9 @@ class WarmSession:
         self._keeper: asyncio.Task[None] | None = None
         self._closing = False
         self._refusal: str | None = None
+        self._fallback = fallback
+        self.refused: tuple[TranscribeConfig, str] | None = None
+        """The last configuration the server refused and replaced by the fallback, with the reason."""
         self._replacing: asyncio.Task[None] | None = None
         self._retiring: set[asyncio.Task[None]] = set()
         self.status = ConnectionStatus(ConnectionState.CLOSED)
@@ -108,8 +115,12 @@ class WarmSession:
     async def session(self) -> ResilientSession:
         """The session utterances go into; a new one at once if the last gave up.
 
-        It may still be connecting: audio sent to it is kept and goes out once a stream is accepted.
+        It may still be connecting: audio sent to it is kept and goes out once a stream is accepted. When
+        the last session's configuration was refused and a fallback differs from it, this is a session with
+        the fallback: a caller whose audio went into the refused one sends it again here.
         """
+        if self._session is not None and isinstance(self._session.failure, ConfigRefused):
+            self._fall_back(self._session.failure)
         if self._replacing is not None and not self._replacing.done():
             await asyncio.shield(self._replacing)
         if self._refusal is not None:
@@ -183,6 +194,8 @@ class WarmSession:
                 continue
             error = session.failure
             reason = session.status.describe()
+            if isinstance(error, ConfigRefused) and self._fall_back(error):
+                continue
             await session.close()
             if isinstance(error, ConfigRefused):
                 self._refusal = str(error)
@@ -194,6 +207,18 @@ class WarmSession:
             logger.warning("the transcription session gave up; a new one in %g s", delay)
             self._on_lost(reason)
             await asyncio.sleep(delay)
+
+    def _fall_back(self, error: ConfigRefused) -> bool:
+        """Replaces a refused configuration by the fallback, once; ``False`` when there is none to go to."""
+        if self._fallback is None or self._closing:
+            return False
+        fallback = self._fallback()
+        if fallback == self._config:
+            return False
+        logger.warning("the server refused a field's configuration (%s); the daemon's is used instead", error)
+        self.refused = (self._config, str(error))
+        self.reconfigure(fallback)
+        return True
 
     async def _replace(self) -> None:
         self._generation += 1
