@@ -29,6 +29,10 @@ logger = logging.getLogger(__name__)
 
 TRANSCRIBE_PATH = "/audio-bridge/v2/transcribe"
 CONFIG_TIMEOUT_SECONDS = 10.0
+EVICTABLE_IDLE_SECONDS = 5.0
+"""A full server ends its longest-idle session to admit a new one, if that session has received nothing
+for this long and is owed nothing: sessions opened and left cannot keep a user out until their idle
+timeout, while a session in use (audio every 250 ms, or a flush being answered) is never taken."""
 MAX_FRAME_BYTES = 1 << 20
 """Frames up to 1 MiB are read, so an oversize audio chunk (over 64000 bytes) gets a protocol error
 rather than a dropped connection."""
@@ -70,6 +74,7 @@ class LocalServer:
         self.audio_burst_seconds = audio_burst_seconds
         self.idle_timeout = idle_timeout
         self._policy = ServerPolicy(supported_languages=recognizer.supported_languages)
+        self._live: dict[ServerConnection, _Live] = {}
         self._server: Server | None = None
 
     @property
@@ -112,7 +117,7 @@ class LocalServer:
             if not (await approved if inspect.isawaitable(approved) else approved):
                 logger.info("refused %s: no valid bearer token", _client(connection, request))
                 return connection.respond(HTTPStatus.UNAUTHORIZED, "a valid bearer token is required\n")
-        if not self.slots.claim(connection):
+        if not self.slots.claim(connection) and not (self._end_longest_idle() and self.slots.claim(connection)):
             logger.warning("refused %s: all %d sessions are in use", _client(connection, request), self.slots.limit)
             return connection.respond(HTTPStatus.SERVICE_UNAVAILABLE,
                                       f"the server is full ({self.slots.limit} sessions); try again shortly\n")
@@ -127,7 +132,8 @@ class LocalServer:
         timer = asyncio.get_running_loop().call_later(self.config_timeout, self._time_out, connection, protocol)
         client = _client(connection, connection.request)
         activity = _Activity(asyncio.get_running_loop().time())
-        watchdog = (asyncio.create_task(self._end_when_idle(connection, protocol, session, work, activity))
+        live = self._live[connection] = _Live(protocol, session, work, activity)
+        watchdog = (asyncio.create_task(self._end_when_idle(connection, live))
                     if self.idle_timeout is not None else None)
         try:
             async for frame in connection:
@@ -145,6 +151,7 @@ class LocalServer:
         except ConnectionClosed:
             pass
         finally:
+            self._live.pop(connection, None)
             timer.cancel()
             if watchdog is not None:
                 watchdog.cancel()
@@ -164,19 +171,35 @@ class LocalServer:
             await session.handle(event)
             await self._transmit(connection, protocol)
 
-    async def _end_when_idle(self, connection: ServerConnection, protocol: ServerProtocol, session: ServerSession,
-                             work: asyncio.Queue[ServerEvent | None], activity: _Activity) -> None:
+    async def _end_when_idle(self, connection: ServerConnection, live: _Live) -> None:
         """Ends a configured session once no frame came for ``idle_timeout`` and no work is left for it."""
         assert self.idle_timeout is not None
         loop = asyncio.get_running_loop()
-        while not protocol.close_requested:
-            await asyncio.sleep(max(activity.last + self.idle_timeout - loop.time(), 0.05))
-            idle = loop.time() - activity.last >= self.idle_timeout
-            if idle and protocol.session_id is not None and work.empty() and not session.busy:
-                logger.info("session %s idle for %g s: ended", protocol.session_id, self.idle_timeout)
-                protocol.fail("session_idle_timeout", "Session idle", 408,
-                              f"no audio or message for {self.idle_timeout:g} s", credits=session.credits)
-                await self._transmit(connection, protocol)
+        while not live.protocol.close_requested:
+            await asyncio.sleep(max(live.activity.last + self.idle_timeout - loop.time(), 0.05))
+            if live.idle_for(loop.time()) >= self.idle_timeout:
+                logger.info("session %s idle for %g s: ended", live.protocol.session_id, self.idle_timeout)
+                live.protocol.fail("session_idle_timeout", "Session idle", 408,
+                                   f"no audio or message for {self.idle_timeout:g} s", credits=live.session.credits)
+                await self._transmit(connection, live.protocol)
+
+    def _end_longest_idle(self) -> bool:
+        """Ends the session idle longest, if one has been for :data:`EVICTABLE_IDLE_SECONDS` and is owed
+        nothing, giving its slot back at once; whether one was."""
+        now = asyncio.get_running_loop().time()
+        idle = [(live.activity.last, connection) for connection, live in self._live.items()
+                if live.idle_for(now) >= EVICTABLE_IDLE_SECONDS]
+        if not idle:
+            return False
+        _, connection = min(idle, key=lambda item: item[0])
+        live = self._live.pop(connection)
+        logger.info("session %s idle for %.0f s: ended to make room for a new one",
+                    live.protocol.session_id, now - live.activity.last)
+        live.protocol.fail("session_idle_timeout", "Session idle", 408,
+                           "ended to make room for a new session after being idle", credits=live.session.credits)
+        self.slots.release(connection)
+        asyncio.ensure_future(self._transmit(connection, live.protocol))
+        return True
 
     def _time_out(self, connection: ServerConnection, protocol: ServerProtocol) -> None:
         protocol.config_timed_out()
@@ -196,6 +219,24 @@ class _Activity:
     """When a session last received a frame, on the event loop's clock."""
 
     last: float
+
+
+@dataclass
+class _Live:
+    """An open session, as the server sees it when deciding whether it is idle."""
+
+    protocol: ServerProtocol
+    session: ServerSession
+    work: asyncio.Queue[ServerEvent | None]
+    activity: _Activity
+
+    def idle_for(self, now: float) -> float:
+        """Seconds since its last frame if it is configured and owed nothing; 0 while it is in use."""
+        if self.protocol.session_id is None or self.protocol.close_requested:
+            return 0.0
+        if not self.work.empty() or self.session.busy:
+            return 0.0
+        return now - self.activity.last
 
 
 def _client(connection: ServerConnection, request: Request | None) -> str:

@@ -3,7 +3,8 @@
 A slot is taken during the handshake, before the socket opens, so a full server can answer with
 HTTP 503 instead of accepting a session it cannot serve. The slot is given back when the TCP
 connection closes, whatever happened in between (a handshake that failed half-way included), so
-slots never leak and concurrent handshakes can never exceed the cap.
+slots never leak and concurrent handshakes can never exceed the cap. A session the server ends to make
+room for a new one gives its slot back at once (:meth:`SessionSlots.release`).
 """
 
 from __future__ import annotations
@@ -28,3 +29,7 @@ class SessionSlots:
         self._holders[connection] = closed
         closed.add_done_callback(lambda _: self._holders.pop(connection, None))
         return True
+
+    def release(self, connection: ServerConnection) -> None:
+        """Gives ``connection``'s slot back before it has closed (it is being ended to make room)."""
+        self._holders.pop(connection, None)

@@ -381,3 +381,30 @@ async def _open_when_a_slot_is_free(server: LocalServer) -> TranscribeSession:
         except ConnectionLostError:
             await asyncio.sleep(0.02)
     raise AssertionError("no slot was given back")
+
+
+def test_a_full_server_ends_its_longest_idle_session_to_admit_a_new_one(monkeypatch) -> None:
+    from dictation_daemon.server import app
+
+    monkeypatch.setattr(app, "EVICTABLE_IDLE_SECONDS", 0.3)
+
+    async def test(server: LocalServer) -> None:
+        oldest = await TranscribeSession.open(server.url, CONFIG)
+        await oldest.wait_accepted()
+        await asyncio.sleep(0.2)
+        younger = await TranscribeSession.open(server.url, CONFIG)
+        await younger.wait_accepted()
+        await asyncio.sleep(0.4)  # both idle past the bound now, the first longer
+        newcomer = await TranscribeSession.open(server.url, CONFIG)
+        await newcomer.wait_accepted()
+        ended = [message async for message in oldest.events()]
+        assert ended[-3].error.id == "session_idle_timeout"
+        await stream_pcm(newcomer, THREE_PHRASES, realtime=False, chunk_seconds=0.1)
+        await newcomer.flush()
+        assert finals(await collect_until(newcomer, Flushed)) == ["patient is stable", "plan as discussed"]
+        busy_now = await TranscribeSession.open(server.url, CONFIG)  # younger idle: it makes room again
+        await busy_now.wait_accepted()
+        for session in (younger, newcomer, busy_now):
+            await session.close()
+
+    with_server(test, max_sessions=2)
