@@ -36,6 +36,13 @@ MAX_KEYTERMS = 1000
 MAX_KEYTERM_LENGTH = 50
 MAX_PHRASE_LENGTH = 200
 """The longest command phrase, in characters: far past any spoken command, and it keeps matching shallow."""
+MAX_COMMANDS = 1000
+MAX_PHRASES_PER_COMMAND = 100
+MAX_VARIABLES_PER_COMMAND = 20
+MAX_ENUM_VALUES = 1000
+"""Bounds on a configuration's commands, which Corti does not publish (spec §9): far beyond what an editor
+sends (the control socket allows 200 commands of 50 phrases), and they keep reading, checking and
+compiling a configuration to milliseconds, where 20,000 commands took a second of the server's time."""
 
 PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 
@@ -61,7 +68,7 @@ class CommandVariable(WireModel):
 
     key: Annotated[str, Field(min_length=1)]
     type: Literal["enum", "wildcard"]
-    enum: list[Annotated[str, Field(min_length=1)]] | None = None
+    enum: Annotated[list[Annotated[str, Field(min_length=1)]], Field(max_length=MAX_ENUM_VALUES)] | None = None
 
     @model_validator(mode="after")
     def _enum_has_values(self) -> CommandVariable:
@@ -74,8 +81,8 @@ class CommandDefinition(WireModel):
     """A voice command: spoken in full, it is reported as a ``command`` and removed from the text."""
 
     id: str
-    phrases: list[str]
-    variables: list[CommandVariable] | None = None
+    phrases: Annotated[list[str], Field(max_length=MAX_PHRASES_PER_COMMAND)]
+    variables: Annotated[list[CommandVariable], Field(max_length=MAX_VARIABLES_PER_COMMAND)] | None = None
 
     @field_validator("id")
     @classmethod
@@ -163,7 +170,7 @@ class TranscribeConfig(WireModel):
     interim_results: bool = False
     spoken_punctuation: bool = False
     automatic_punctuation: bool = False
-    commands: list[CommandDefinition] | None = None
+    commands: Annotated[list[CommandDefinition], Field(max_length=MAX_COMMANDS)] | None = None
     formatting: Formatting | None = None
     audio_events: AudioEvents | None = None
     audio_format: str | None = None

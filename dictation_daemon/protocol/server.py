@@ -100,6 +100,27 @@ class ServerPolicy:
     """Languages the recognizer can transcribe; a Corti language outside this set is denied with a reason."""
 
 
+@dataclass(frozen=True)
+class TextFrame:
+    """A client text frame as read: its message, or why it is none (and whether it was meant as a config)."""
+
+    message: ConfigMessage | FlushMessage | EndMessage | None
+    problem: str = ""
+    is_config: bool = False
+
+
+def read_text_frame(text: str) -> TextFrame:
+    """Parses and validates one client text frame. Pure: it touches no session state."""
+    try:
+        payload = load_frame(text)
+    except ProtocolError as exc:
+        return TextFrame(None, str(exc))
+    try:
+        return TextFrame(parse_client_message(payload))
+    except ValidationError as exc:
+        return TextFrame(None, describe_validation_error(exc), is_config=payload["type"] == "config")
+
+
 class ServerProtocol:
     """Sans-I/O server of one ``/transcribe`` session."""
 
@@ -118,19 +139,19 @@ class ServerProtocol:
     # --- what arrives ---------------------------------------------------------------------------
 
     def receive_text(self, text: str) -> None:
+        self.receive_frame(read_text_frame(text))
+
+    def receive_frame(self, frame: TextFrame) -> None:
+        """A text frame read by :func:`read_text_frame`, which a shell may run in a worker thread: reading and
+        validating a configuration of thousands of commands takes a noticeable fraction of a second."""
         if self.state is ServerState.CLOSED or self._ending:
             return
-        try:
-            payload = load_frame(text)
-            message = parse_client_message(payload)
-        except ProtocolError as exc:
-            self._send_error("invalid_message", "Invalid message", 400, str(exc))
-            return
-        except ValidationError as exc:
-            if self.state is ServerState.AWAITING_CONFIG and payload["type"] == "config":
-                self._refuse(ConfigDenied(reason=describe_validation_error(exc)))
+        message = frame.message
+        if message is None:
+            if self.state is ServerState.AWAITING_CONFIG and frame.is_config:
+                self._refuse(ConfigDenied(reason=frame.problem))
             else:
-                self._send_error("invalid_message", "Invalid message", 400, describe_validation_error(exc))
+                self._send_error("invalid_message", "Invalid message", 400, frame.problem)
             return
         if isinstance(message, ConfigMessage):
             self._receive_config(message.configuration)

@@ -19,7 +19,7 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
-from ..protocol.server import ServerEvent, ServerPolicy, ServerProtocol
+from ..protocol.server import ServerEvent, ServerPolicy, ServerProtocol, read_text_frame
 from .limits import SessionSlots
 from .pacing import DEFAULT_BURST_SECONDS, DEFAULT_SPEED, DecodeBudget
 from .recognizer import Recognizer
@@ -33,6 +33,9 @@ EVICTABLE_IDLE_SECONDS = 5.0
 """A full server ends its longest-idle session to admit a new one, if that session has received nothing
 for this long and is owed nothing: sessions opened and left cannot keep a user out until their idle
 timeout, while a session in use (audio every 250 ms, or a flush being answered) is never taken."""
+INLINE_FRAME_CHARS = 16_384
+"""Text frames up to this size (every flush, end and ordinary config) are read on the event loop; larger
+ones in a worker thread."""
 MAX_FRAME_BYTES = 1 << 20
 """Frames up to 1 MiB are read, so an oversize audio chunk (over 64000 bytes) gets a protocol error
 rather than a dropped connection."""
@@ -139,7 +142,10 @@ class LocalServer:
             async for frame in connection:
                 activity.last = asyncio.get_running_loop().time()
                 if isinstance(frame, str):
-                    protocol.receive_text(frame)
+                    # A large configuration is read in a worker thread, so it holds up no other session.
+                    parsed = (await asyncio.to_thread(read_text_frame, frame) if len(frame) > INLINE_FRAME_CHARS
+                              else read_text_frame(frame))
+                    protocol.receive_frame(parsed)
                 else:
                     protocol.receive_bytes(frame)
                 if protocol.session_id is not None and not timer.cancelled():

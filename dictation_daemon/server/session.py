@@ -68,7 +68,7 @@ class ServerSession:
         try:
             if isinstance(event, SessionStarted):
                 self._stream = await asyncio.to_thread(self._recognizer.open_stream, event.config)
-                self._pipeline = TextPipeline(event.config)
+                self._pipeline = await asyncio.to_thread(TextPipeline, event.config)  # thousands of phrases
                 if event.audio_format is not None:
                     self._decoder = StreamDecoder(event.audio_format)
             elif isinstance(event, AudioReceived):

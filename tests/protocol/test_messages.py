@@ -16,6 +16,7 @@ from dictation_daemon.protocol.messages import (
     TranscribeConfig,
     Transcript,
     UnknownMessage,
+    describe_validation_error,
     load_frame,
     parse_client_message,
     parse_server_message,
@@ -108,3 +109,16 @@ def test_a_command_phrase_longer_than_the_bound_is_refused() -> None:
     command = {"id": "long", "phrases": ["word " * 50]}
     with pytest.raises(ValidationError, match="at most 200 characters"):
         TranscribeConfig.model_validate({"primaryLanguage": "en", "commands": [command]})
+
+
+@pytest.mark.parametrize(("commands", "field"), [
+    ([{"id": f"c{number}", "phrases": ["go"]} for number in range(1001)], "commands"),
+    ([{"id": "c", "phrases": [f"go {number}" for number in range(101)]}], "commands.0.phrases"),
+    ([{"id": "c", "phrases": ["go {v}"], "variables": [{"key": "v", "type": "enum",
+                                                         "enum": [f"v{n}" for n in range(1001)]}]}],
+     "commands.0.variables.0.enum"),
+])
+def test_commands_past_the_published_bounds_are_refused_naming_the_field(commands: list, field: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        TranscribeConfig.model_validate({"primaryLanguage": "en", "commands": commands})
+    assert describe_validation_error(refused.value).startswith(field)
