@@ -8,7 +8,8 @@ memory is sampled throughout. The attacks:
 
 1. command matching: an enum between five wildcards, in sessions streaming speech full of the enum's value;
 2. replacements: twenty-four rules that each double the spaces, on speech;
-3. validation: configurations of 20,000 commands (just under the 1 MiB frame), one session after another;
+3. validation: configurations of 20,000 commands (1 MB), and the largest accepted (1000 commands), one
+   session after another;
 4. bad audio: WAV headers declaring a sample rate of 0 or 0xFFFFFFFF, one session after another;
 5. idle sessions: as many sessions as the server holds, opened, configured and left (reopened when ended).
 
@@ -145,12 +146,20 @@ async def _speak_with(url: str, config: TranscribeConfig, pcm16: bytes) -> None:
 HUGE_CONFIG = json.dumps({"type": "config", "configuration": {
     "primaryLanguage": "en", "commands": [{"id": f"c{number}", "phrases": [f"do thing {number}"]}
                                           for number in range(20_000)]}})
+"""The 1 MB configuration of the report (20,000 commands): refused unread now."""
+LARGEST_ACCEPTED = json.dumps({"type": "config", "configuration": {
+    "primaryLanguage": "en", "commands": [
+        {"id": f"c{number}", "phrases": [f"please do the thing number {number} {word} now" for word in
+                                         ("right", "at once", "for the patient in bed four")]}
+        for number in range(1000)]}})
+"""As heavy a configuration as is accepted: 1000 commands of three phrases, about 240 KB."""
 
 
 async def validation_attack(url: str, _pcm16: bytes) -> None:
-    async with connect(url, max_size=None) as websocket:
-        await websocket.send(HUGE_CONFIG)
-        await websocket.recv()
+    for frame in (HUGE_CONFIG, LARGEST_ACCEPTED):
+        async with connect(url, max_size=None) as websocket:
+            await websocket.send(frame)
+            await websocket.recv()
 
 
 async def bad_audio_attack(url: str, _pcm16: bytes) -> None:
@@ -167,33 +176,26 @@ async def bad_audio_attack(url: str, _pcm16: bytes) -> None:
                     await asyncio.wait_for(websocket.recv(), 10)
 
 
-async def hold_idle_sessions(url: str, _pcm16: bytes, count: int = 16) -> None:
-    """Keeps ``count`` configured sessions open and silent; each one the server ends is opened again."""
-
-    async def hold() -> None:
-        while True:
-            with contextlib.suppress(OSError, WebSocketException, SessionError, TimeoutError):
-                async with connect(url) as websocket:
-                    await websocket.send(json.dumps({"type": "config", "configuration": {"primaryLanguage": "en"}}))
-                    async for _ in websocket:
-                        pass
-            await asyncio.sleep(0.2)
-
-    await asyncio.gather(*(hold() for _ in range(count)))
+async def hold_idle_session(url: str, _pcm16: bytes) -> None:
+    """One configured session, open and silent until the server ends it."""
+    async with connect(url) as websocket:
+        await websocket.send(json.dumps({"type": "config", "configuration": {"primaryLanguage": "en"}}))
+        async for _ in websocket:
+            pass
 
 
 ATTACKS: dict[str, Callable[[str, bytes], Awaitable[None]]] = {
     "1. command matching (enum between five wildcards)": matching_attack,
     "2. replacements doubling the spaces, 24 rules": replacement_attack,
-    "3. configurations of 20,000 commands": validation_attack,
+    "3. configurations of 20,000 commands, and of 1000": validation_attack,
     "4. WAV headers with sample rate 0 / 0xFFFFFFFF": bad_audio_attack,
-    "5. 16 idle sessions held open": hold_idle_sessions,
+    "5. 16 idle sessions held open": hold_idle_session,
 }
 
 
 def attack_forever(name: str, url: str, rounds: Synchronized) -> None:  # type: ignore[type-arg]
-    """The attacker's process: two clients repeating the attack (one for the idle sessions, which holds
-    sixteen) until it is terminated; ``rounds`` counts the attacks made."""
+    """The attacker's process: two clients repeating the attack (sixteen for the idle sessions, as many
+    as the server holds) until it is terminated; ``rounds`` counts the attacks made."""
     attack = ATTACKS[name]
     pcm16 = _pcm16(speech(ATTACK_SPEECH))
 
@@ -205,7 +207,7 @@ def attack_forever(name: str, url: str, rounds: Synchronized) -> None:  # type: 
                 rounds.value += 1
 
     async def main() -> None:
-        await asyncio.gather(*(keep_attacking() for _ in range(1 if attack is hold_idle_sessions else 2)))
+        await asyncio.gather(*(keep_attacking() for _ in range(16 if attack is hold_idle_session else 2)))
 
     asyncio.run(main())
 
@@ -222,7 +224,7 @@ async def measure(server: Server, dictations: int) -> list[Measured]:
         attacker = multiprocessing.Process(target=attack_forever, args=(name, server.url, rounds), daemon=True)
         attacker.start()
         # under way: long enough for held sessions to be idle past the bound that lets a full server end one
-        await asyncio.sleep(EVICTABLE_IDLE_SECONDS + 1.0 if attack is hold_idle_sessions else 3.0)
+        await asyncio.sleep(EVICTABLE_IDLE_SECONDS + 1.0 if attack is hold_idle_session else 3.0)
         try:
             attacked = [await dictate(server.url, pcm16) for _ in range(dictations)]
         finally:
@@ -230,7 +232,7 @@ async def measure(server: Server, dictations: int) -> list[Measured]:
             attacker.join(10)
         results.append(Measured(name, quiet, attacked, rounds.value))
         print(f"{name}: {statistics.median(quiet):.3f} s quiet, {statistics.median(attacked):.3f} s attacked "
-              f"({results[-1].ratio:.2f}x, {rounds} attack rounds)", flush=True)
+              f"({results[-1].ratio:.2f}x, {rounds.value} attack rounds)", flush=True)
     sampler.cancel()
     return results
 

@@ -109,8 +109,17 @@ class TextFrame:
     is_config: bool = False
 
 
+MAX_TEXT_FRAME_CHARS = 262_144
+"""The longest text frame read (spec §9 leaves it open): a configuration at every published bound of
+commands, keyterms and replacements fits with room to spare; a longer frame is refused unread, so a
+client cannot make the server parse megabytes of JSON over and over."""
+
+
 def read_text_frame(text: str) -> TextFrame:
     """Parses and validates one client text frame. Pure: it touches no session state."""
+    if len(text) > MAX_TEXT_FRAME_CHARS:
+        return TextFrame(None, f"a text frame of {len(text)} characters; at most {MAX_TEXT_FRAME_CHARS} are read",
+                         is_config=True)
     try:
         payload = load_frame(text)
     except ProtocolError as exc:

@@ -146,3 +146,19 @@ def test_text_that_is_not_json_as_rfc_8259_defines_it_gets_an_error_and_the_sess
     assert [message["error"]["id"] for message in sent(protocol)] == ["invalid_message"]
     protocol.receive_text(config())
     assert sent(protocol)[0]["type"] == "CONFIG_ACCEPTED"
+
+
+def test_a_text_frame_over_the_bound_is_refused_unread() -> None:
+    from dictation_daemon.protocol.server import MAX_TEXT_FRAME_CHARS
+
+    protocol = ServerProtocol(POLICY)
+    commands = [{"id": f"c{number}", "phrases": ["go"]} for number in range(MAX_TEXT_FRAME_CHARS // 20)]
+    protocol.receive_text(config(commands=commands))
+    [denied] = sent(protocol)
+    assert denied["type"] == "CONFIG_DENIED" and "at most 262144" in denied["reason"]
+    streaming = ServerProtocol(POLICY)
+    streaming.receive_text(config())
+    sent(streaming)
+    streaming.receive_text('{"type":"flush","pad":"' + "x" * MAX_TEXT_FRAME_CHARS + '"}')
+    assert [message["error"]["id"] for message in sent(streaming)] == ["invalid_message"]
+    assert not streaming.close_requested
