@@ -33,6 +33,9 @@ EVICTABLE_IDLE_SECONDS = 5.0
 """A full server ends its longest-idle session to admit a new one, if that session has received nothing
 for this long and is owed nothing: sessions opened and left cannot keep a user out until their idle
 timeout, while a session in use (audio every 250 ms, or a flush being answered) is never taken."""
+ADMISSION_WAIT_SECONDS = EVICTABLE_IDLE_SECONDS + 1.0
+"""How long a handshake to a full server waits for a slot before it is answered with HTTP 503."""
+ADMISSION_POLL_SECONDS = 0.1
 INLINE_FRAME_CHARS = 16_384
 """Text frames up to this size (every flush, end and ordinary config) are read on the event loop; larger
 ones in a worker thread."""
@@ -120,7 +123,7 @@ class LocalServer:
             if not (await approved if inspect.isawaitable(approved) else approved):
                 logger.info("refused %s: no valid bearer token", _client(connection, request))
                 return connection.respond(HTTPStatus.UNAUTHORIZED, "a valid bearer token is required\n")
-        if not self.slots.claim(connection) and not (self._end_longest_idle() and self.slots.claim(connection)):
+        if not await self._admit(connection):
             logger.warning("refused %s: all %d sessions are in use", _client(connection, request), self.slots.limit)
             return connection.respond(HTTPStatus.SERVICE_UNAVAILABLE,
                                       f"the server is full ({self.slots.limit} sessions); try again shortly\n")
@@ -188,6 +191,20 @@ class LocalServer:
                 live.protocol.fail("session_idle_timeout", "Session idle", 408,
                                    f"no audio or message for {self.idle_timeout:g} s", credits=live.session.credits)
                 await self._transmit(connection, live.protocol)
+
+    async def _admit(self, connection: ServerConnection) -> bool:
+        """Takes a slot for ``connection``; a full server waits up to :data:`ADMISSION_WAIT_SECONDS` for one
+        to free or for a session to have been idle long enough to end (:meth:`_end_longest_idle`). Without
+        the wait, clients that reopen the moment they are ended would end each other in turn and keep every
+        session too young to end, and a newcomer would find no room however long it retried."""
+        deadline = asyncio.get_running_loop().time() + ADMISSION_WAIT_SECONDS
+        while not self.slots.claim(connection):
+            if self._end_longest_idle() and self.slots.claim(connection):
+                break
+            if asyncio.get_running_loop().time() >= deadline:
+                return False
+            await asyncio.sleep(ADMISSION_POLL_SECONDS)
+        return True
 
     def _end_longest_idle(self) -> bool:
         """Ends the session idle longest, if one has been for :data:`EVICTABLE_IDLE_SECONDS` and is owed

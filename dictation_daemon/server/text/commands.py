@@ -37,6 +37,7 @@ segment is held too when it is also the start of a longer phrase, so that the lo
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -135,22 +136,33 @@ def compile_phrases(commands: Sequence[CommandDefinition]) -> Phrasebook:
     """Every phrase of every command, as elements to match, in configuration order."""
     phrases: list[Phrase] = []
     for command in commands:
-        variables = {variable.key: variable for variable in command.variables or []}
+        variables = tuple((variable.key, variable.type, tuple(variable.enum or ()))
+                          for variable in command.variables or [])
         for phrase in command.phrases:
-            elements: list[Element] = []
-            for token in phrase.split():
-                placeholder = PLACEHOLDER.fullmatch(token)
-                if placeholder is None:
-                    elements.extend(Literal(part) for part in _configured_parts(token))
-                    continue
-                variable = variables[placeholder.group(1)]
-                if variable.type == "enum":
-                    values = tuple((_configured_parts(value), value) for value in variable.enum or [])
-                    elements.append(EnumVariable(variable.key, values))
-                else:
-                    elements.append(WildcardVariable(variable.key))
-            phrases.append(Phrase(command.id, tuple(elements), bool(variables)))
+            phrases.append(Phrase(command.id, _elements(phrase, variables), bool(variables)))
     return Phrasebook(phrases)
+
+
+@functools.lru_cache(maxsize=16_384)
+def _elements(phrase: str, variables: tuple[tuple[str, str, tuple[str, ...]], ...]) -> tuple[Element, ...]:
+    """A phrase as elements to match, given its command's variables as (key, type, enum values).
+
+    Remembered: every session of a daemon (or of a site's editors) sends the same phrases again, and a
+    configuration of a thousand commands would otherwise be compiled anew for each."""
+    declared = {key: (kind, values) for key, kind, values in variables}
+    elements: list[Element] = []
+    for token in phrase.split():
+        placeholder = PLACEHOLDER.fullmatch(token)
+        if placeholder is None:
+            elements.extend(Literal(part) for part in _configured_parts(token))
+            continue
+        key = placeholder.group(1)
+        kind, values = declared[key]
+        if kind == "enum":
+            elements.append(EnumVariable(key, tuple((_configured_parts(value), value) for value in values)))
+        else:
+            elements.append(WildcardVariable(key))
+    return tuple(elements)
 
 
 MATCH_BUDGET = 200_000

@@ -22,6 +22,24 @@ async def open_accepted(url: str) -> TranscribeSession:
     return session
 
 
+async def open_in_use(url: str) -> tuple[TranscribeSession, asyncio.Task[None]]:
+    """A session sending silence every 0.2 s, as one being dictated into: a full server never ends it."""
+    session = await open_accepted(url)
+
+    async def speak() -> None:
+        while True:
+            await session.send_audio(bytes(6400))
+            await asyncio.sleep(0.2)
+
+    return session, asyncio.create_task(speak())
+
+
+async def close_in_use(session: TranscribeSession, speaking: asyncio.Task[None]) -> None:
+    speaking.cancel()
+    await asyncio.gather(speaking, return_exceptions=True)
+    await session.close()
+
+
 async def refusal(url: str) -> tuple[int, bytes]:
     with pytest.raises(InvalidStatus) as refused:
         async with connect(url):
@@ -31,21 +49,21 @@ async def refusal(url: str) -> tuple[int, bytes]:
 
 def test_sessions_beyond_the_cap_get_503_until_one_closes(tmp_path: Path) -> None:
     async def test(url: str) -> None:
-        first, second = await open_accepted(url), await open_accepted(url)
-        status, body = await refusal(url)
+        first, second = await open_in_use(url), await open_in_use(url)
+        status, body = await refusal(url)  # after waiting for a slot: sessions in use are never ended
         assert status == 503 and b"the server is full (2 sessions)" in body
-        await first.close()
+        await close_in_use(*first)
         for _ in range(100):  # the slot frees when the server sees the TCP connection close
             try:
-                third = await open_accepted(url)
+                third = await open_in_use(url)
                 break
             except SocketRefusedError:
                 await asyncio.sleep(0.05)
         else:
             pytest.fail("no slot came free after a session closed")
         assert (await refusal(url))[0] == 503
-        await second.close()
-        await third.close()
+        await close_in_use(*second)
+        await close_in_use(*third)
 
     with running_serve(tmp_path, "--max-sessions", "2") as server:
         asyncio.run(asyncio.wait_for(test(server.url), 60))
@@ -70,9 +88,9 @@ def test_the_cap_comes_from_the_config_file(tmp_path: Path) -> None:
     config.write_text("server:\n  max_sessions: 1\n")
 
     async def test(url: str) -> None:
-        session = await open_accepted(url)
+        session = await open_in_use(url)
         assert (await refusal(url))[0] == 503
-        await session.close()
+        await close_in_use(*session)
 
     with running_serve(tmp_path, "--config", str(config)) as server:
         asyncio.run(asyncio.wait_for(test(server.url), 60))
