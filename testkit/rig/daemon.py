@@ -49,7 +49,7 @@ class RunningDaemon:
             self.process.wait()
 
     def call(self, method: str) -> Any:
-        with RpcClient(self.socket) as client:
+        with RpcClient.connect(self.socket) as client:  # the Unix socket, or loopback TCP by its endpoint file
             return client.call(method)
 
     def cli(self, *arguments: str) -> subprocess.CompletedProcess[str]:
