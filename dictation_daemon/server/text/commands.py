@@ -282,7 +282,7 @@ class _Matcher:
         if position not in parts.pauses:
             return None
         best: CommandMatch | None = None
-        for number in self._book.starting_with(parts.lemmas[position]) if position < len(parts.lemmas) else ():
+        for number in self._starting_at(position):
             phrase = self._phrases[number]
             for end, variables in self.ends(number, 0, position).items():
                 if end > position and (best is None or parts.word_at[end] > best.end):
@@ -330,8 +330,12 @@ class _Matcher:
     def any_proper_prefix(self, position: int) -> bool:
         """Whether ``parts[position:]`` (not empty) could be the start of some phrase with words still
         to come."""
-        candidates = self._book.starting_with(self._parts.lemmas[position]) if position < len(self._parts.lemmas) else ()
-        return any(self._prefix(number, 0, position) for number in candidates)
+        return any(self._prefix(number, 0, position) for number in self._starting_at(position))
+
+    def _starting_at(self, position: int) -> tuple[int, ...]:
+        """The phrases that can start with the part at ``position`` (none past the last part)."""
+        lemmas = self._parts.lemmas
+        return self._book.starting_with(lemmas[position]) if position < len(lemmas) else ()
 
     def _prefix(self, number: int, index: int, position: int) -> bool:
         key = (number, index, position)
