@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..config import ConfigError, default_config_path, load_config
 from ..server.auth import AuthSetupError, StaticTokens
+from ..server.text.replacements import MAX_GROWTH, runaway_replacements
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -35,5 +36,10 @@ def run_check(arguments: argparse.Namespace) -> int:
         except AuthSetupError as exc:
             print(f"{path}: server.tokens_file: {exc}")
             return 1
+    runaway = runaway_replacements(config.transcription.replacements)
+    if runaway:
+        print(f"{path}: transcription.replacements: rule(s) {', '.join(str(number) for number in runaway)} "
+              f"would grow a final by more than {MAX_GROWTH} characters and would be skipped")
+        return 1
     print(f"{path}: valid")
     return 0

@@ -156,6 +156,9 @@ def test_config_check_refuses_what_run_and_serve_would(tmp_path: Path) -> None:
     assert result.returncode == 1 and "rpc.socket_path (line 2)" in result.stdout
     assert "at most 107 bytes" in result.stdout
     assert not long_path.parent.exists()
+    config.write_text("transcription:\n  replacements:\n" + "    - {find: ' ', replace: '  '}\n" * 20)
+    result = dictation_daemon("config", "check", str(config))
+    assert result.returncode == 1 and "would grow a final by more than 16384 characters" in result.stdout
 
 
 def test_an_empty_recording_is_an_error_and_silence_prints_no_empty_line(scripted_server: str, tmp_path: Path) -> None:

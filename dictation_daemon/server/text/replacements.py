@@ -30,14 +30,34 @@ def compile_replacements(replacements: Sequence[Replacement]) -> list[tuple[re.P
 
 
 def apply_replacements(text: str, compiled: Sequence[tuple[re.Pattern[str], str]]) -> str:
+    replaced, skipped = _applied(text, compiled)
+    if skipped:
+        logger.warning("%d replacement(s) would grow the text past %d characters: skipped", len(skipped),
+                       len(text) + MAX_GROWTH)
+    return replaced
+
+
+def runaway_replacements(replacements: Sequence[Replacement]) -> list[int]:
+    """The positions of the rules that would be skipped when their own ``find`` is said: a rule whose text
+    the later rules keep growing ("a space becomes two", twenty times over) or a replacement longer than
+    the bound. For ``config check``, which can say so before any dictation."""
+    compiled = compile_replacements(replacements)
+    return [position for position, replacement in enumerate(replacements)
+            if _applied(f"said {replacement.find} here", compiled)[1]]
+
+
+def _applied(text: str, compiled: Sequence[tuple[re.Pattern[str], str]]) -> tuple[str, list[int]]:
+    """``text`` with the rules applied in order, and the positions of those skipped for growing it past
+    :data:`MAX_GROWTH` (counted before any string is built, so a runaway rule costs nothing)."""
     limit = len(text) + MAX_GROWTH
-    for pattern, replace in compiled:
+    skipped: list[int] = []
+    for position, (pattern, replace) in enumerate(compiled):
         added = sum(len(replace) - (found.end() - found.start()) for found in pattern.finditer(text))
         if len(text) + added > limit:
-            logger.warning("a replacement would grow the text past %d characters: skipped", limit)
+            skipped.append(position)
             continue
         text = pattern.sub(lambda _match, replace=replace: replace, text)
-    return text
+    return text, skipped
 
 
 def _pattern(find: str) -> re.Pattern[str]:

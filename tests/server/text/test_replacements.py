@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from dictation_daemon.server.text.replacements import MAX_GROWTH
+from dictation_daemon.protocol.messages import Replacement
+from dictation_daemon.server.text.replacements import MAX_GROWTH, runaway_replacements
 
 from .helpers import final, pipeline, text_of
 
@@ -64,3 +65,11 @@ def test_replacements_that_double_the_text_stop_at_the_growth_bound() -> None:
 def test_one_huge_replacement_is_skipped_and_the_others_still_apply() -> None:
     text = replaced("pt is stable", ("is", "x" * 1_000_000), ("pt", "patient"))
     assert text == "patient is stable"
+
+
+def test_rules_that_run_away_are_found_before_any_dictation() -> None:
+    doubling = [Replacement(find=" ", replace="  ")] * 20
+    assert runaway_replacements(doubling) == list(range(20))
+    expansions = [Replacement(find="pt", replace="patient"), Replacement(find="bp", replace="blood pressure"),
+                  Replacement(find="normal exam", replace="Normal examination. " * 100)]
+    assert runaway_replacements(expansions) == []
