@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -48,3 +49,23 @@ def bearer(token: str) -> dict[str, str]:
 def with_token_query(url: str, token: str) -> str:
     """The URL as Corti's clients send it: ``?token=Bearer%20<token>``."""
     return f"{url}?token=Bearer%20{quote(token, safe='')}"
+
+
+async def open_in_use(url: str, headers: Mapping[str, str] | None = None,
+                      ) -> tuple[TranscribeSession, asyncio.Task[None]]:
+    """A session sending silence every 0.2 s, as one being dictated into: a full server never ends it."""
+    session = await TranscribeSession.open(url, CONFIG, headers=headers)
+    await session.wait_accepted()
+
+    async def speak() -> None:
+        while True:
+            await session.send_audio(bytes(6400))
+            await asyncio.sleep(0.2)
+
+    return session, asyncio.create_task(speak())
+
+
+async def close_in_use(session: TranscribeSession, speaking: asyncio.Task[None]) -> None:
+    speaking.cancel()
+    await asyncio.gather(speaking, return_exceptions=True)
+    await session.close()

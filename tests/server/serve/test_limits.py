@@ -12,7 +12,7 @@ from websockets.exceptions import InvalidStatus
 from dictation_daemon.client.errors import SocketRefusedError
 from dictation_daemon.client.session import TranscribeSession
 
-from .dictation import CONFIG, dictate
+from .dictation import CONFIG, close_in_use, dictate, open_in_use
 from .processes import running_serve
 
 
@@ -20,24 +20,6 @@ async def open_accepted(url: str) -> TranscribeSession:
     session = await TranscribeSession.open(url, CONFIG)
     await session.wait_accepted()
     return session
-
-
-async def open_in_use(url: str) -> tuple[TranscribeSession, asyncio.Task[None]]:
-    """A session sending silence every 0.2 s, as one being dictated into: a full server never ends it."""
-    session = await open_accepted(url)
-
-    async def speak() -> None:
-        while True:
-            await session.send_audio(bytes(6400))
-            await asyncio.sleep(0.2)
-
-    return session, asyncio.create_task(speak())
-
-
-async def close_in_use(session: TranscribeSession, speaking: asyncio.Task[None]) -> None:
-    speaking.cancel()
-    await asyncio.gather(speaking, return_exceptions=True)
-    await session.close()
 
 
 async def refusal(url: str) -> tuple[int, bytes]:

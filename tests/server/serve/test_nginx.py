@@ -18,10 +18,9 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
 from dictation_daemon.client.errors import SocketRefusedError
-from dictation_daemon.client.session import TranscribeSession
 from dictation_daemon.server.app import TRANSCRIBE_PATH
 
-from .dictation import CONFIG, bearer, dictate, with_token_query
+from .dictation import bearer, close_in_use, dictate, open_in_use, with_token_query
 from .processes import ServeProcess, running_nginx, running_serve
 from .tokens import TOKEN, tokens_file
 
@@ -69,15 +68,15 @@ def test_sessions_spread_over_both_processes(balancer: str, upstreams: tuple[Ser
 def test_open_sessions_go_to_the_idle_process_and_the_third_finds_both_full(
         balancer: str, upstreams: tuple[ServeProcess, ServeProcess]) -> None:
     async def test() -> None:
-        held = [await TranscribeSession.open(balancer, CONFIG, headers=bearer(TOKEN)) for _ in range(2)]
-        ids = [(await session.wait_accepted()).session_id for session in held]
+        held = [await open_in_use(balancer, bearer(TOKEN)) for _ in range(2)]  # in use: never ended for room
+        ids = [session.session_id for session, _ in held]
         assert sorted(served_by(upstreams, session_id) for session_id in ids) == [0, 1]
         with pytest.raises(InvalidStatus) as refused:
             async with connect(balancer, additional_headers=bearer(TOKEN)):
                 pass
         assert refused.value.response.status_code == 503 and b"the server is full" in refused.value.response.body
         for session in held:
-            await session.close()
+            await close_in_use(*session)
 
     asyncio.run(asyncio.wait_for(test(), 60))
 
