@@ -65,8 +65,8 @@ def status_works(rig) -> None:
     (b"[" * 10_000 + b"]" * 10_000, -32700),
     (b'{"jsonrpc":"2.0","method":"status","params":' + b"[" * 100 + b"]" * 100 + b',"id":1}', -32700),
     (b'{"jsonrpc":"2.0","method":"status\\\\ud800","id":1}', -32601),
-    (b'{"jsonrpc":"2.0","method":"status\ud800","id":1}', -32700),
-    (b'{"jsonrpc":"2.0","method":"status","id":"\udc00"}', -32700),
+    (b'{"jsonrpc":"2.0","method":"status\\ud800","id":1}', -32700),
+    (b'{"jsonrpc":"2.0","method":"status","id":"\\udc00"}', -32700),
     (b'{"jsonrpc":"2.0","method":"status","id":NaN}', -32700),
     (b'{"jsonrpc":"2.0","method":"status","id":-Infinity}', -32700),
 ])
