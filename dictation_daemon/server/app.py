@@ -10,8 +10,8 @@ import asyncio
 import contextlib
 import inspect
 import logging
-from dataclasses import dataclass
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from http import HTTPStatus
 from urllib.parse import parse_qs, urlsplit
 
@@ -137,13 +137,12 @@ class LocalServer:
         worker = asyncio.create_task(self._work(connection, protocol, session, work))
         timer = asyncio.get_running_loop().call_later(self.config_timeout, self._time_out, connection, protocol)
         client = _client(connection, connection.request)
-        activity = _Activity(asyncio.get_running_loop().time())
-        live = self._live[connection] = _Live(protocol, session, work, activity)
+        live = self._live[connection] = _Live(protocol, session, work, asyncio.get_running_loop().time())
         watchdog = (asyncio.create_task(self._end_when_idle(connection, live))
                     if self.idle_timeout is not None else None)
         try:
             async for frame in connection:
-                activity.last = asyncio.get_running_loop().time()
+                live.last_frame = asyncio.get_running_loop().time()
                 if isinstance(frame, str):
                     # A large configuration is read in a worker thread, so it holds up no other session.
                     parsed = (await asyncio.to_thread(read_text_frame, frame) if len(frame) > INLINE_FRAME_CHARS
@@ -185,12 +184,9 @@ class LocalServer:
         assert self.idle_timeout is not None
         loop = asyncio.get_running_loop()
         while not live.protocol.close_requested:
-            await asyncio.sleep(max(live.activity.last + self.idle_timeout - loop.time(), 0.05))
+            await asyncio.sleep(max(live.last_frame + self.idle_timeout - loop.time(), 0.05))
             if live.idle_for(loop.time()) >= self.idle_timeout:
-                logger.info("session %s idle for %g s: ended", live.protocol.session_id, self.idle_timeout)
-                live.protocol.fail("session_idle_timeout", "Session idle", 408,
-                                   f"no audio or message for {self.idle_timeout:g} s", credits=live.session.credits)
-                await self._transmit(connection, live.protocol)
+                await self._end_idle(connection, live, f"no audio or message for {self.idle_timeout:g} s")
 
     async def _admit(self, connection: ServerConnection) -> bool:
         """Takes a slot for ``connection``; a full server waits up to :data:`ADMISSION_WAIT_SECONDS` for one
@@ -210,19 +206,22 @@ class LocalServer:
         """Ends the session idle longest, if one has been for :data:`EVICTABLE_IDLE_SECONDS` and is owed
         nothing, giving its slot back at once; whether one was."""
         now = asyncio.get_running_loop().time()
-        idle = [(live.activity.last, connection) for connection, live in self._live.items()
+        idle = [(live.last_frame, connection) for connection, live in self._live.items()
                 if live.idle_for(now) >= EVICTABLE_IDLE_SECONDS]
         if not idle:
             return False
         _, connection = min(idle, key=lambda item: item[0])
         live = self._live.pop(connection)
-        logger.info("session %s idle for %.0f s: ended to make room for a new one",
-                    live.protocol.session_id, now - live.activity.last)
-        live.protocol.fail("session_idle_timeout", "Session idle", 408,
-                           "ended to make room for a new session after being idle", credits=live.session.credits)
         self.slots.release(connection)
-        asyncio.ensure_future(self._transmit(connection, live.protocol))
+        asyncio.ensure_future(self._end_idle(connection, live, "ended to make room for a new session"))
         return True
+
+    async def _end_idle(self, connection: ServerConnection, live: _Live, why: str) -> None:
+        """Ends an idle session the way Corti ends a stream on an error: ``error``, ``usage``, ``ended``."""
+        logger.info("session %s idle for %.0f s: %s", live.protocol.session_id,
+                    asyncio.get_running_loop().time() - live.last_frame, why)
+        live.protocol.fail("session_idle_timeout", "Session idle", 408, why, credits=live.session.credits)
+        await self._transmit(connection, live.protocol)
 
     def _time_out(self, connection: ServerConnection, protocol: ServerProtocol) -> None:
         protocol.config_timed_out()
@@ -238,20 +237,14 @@ class LocalServer:
 
 
 @dataclass
-class _Activity:
-    """When a session last received a frame, on the event loop's clock."""
-
-    last: float
-
-
-@dataclass
 class _Live:
     """An open session, as the server sees it when deciding whether it is idle."""
 
     protocol: ServerProtocol
     session: ServerSession
     work: asyncio.Queue[ServerEvent | None]
-    activity: _Activity
+    last_frame: float
+    """When it last received a frame, on the event loop's clock."""
 
     def idle_for(self, now: float) -> float:
         """Seconds since its last frame if it is configured and owed nothing; 0 while it is in use."""
@@ -259,7 +252,7 @@ class _Live:
             return 0.0
         if not self.work.empty() or self.session.busy:
             return 0.0
-        return now - self.activity.last
+        return now - self.last_frame
 
 
 def _client(connection: ServerConnection, request: Request | None) -> str:
