@@ -16,7 +16,7 @@ import numpy as np
 
 from ..protocol.audio_format import SAMPLE_RATE, check_source_rate
 from .decoding import AudioDecodeError
-from .pcm import frames_to_mono
+from .whole import decoded_frames
 
 
 @dataclass(frozen=True)
@@ -41,11 +41,9 @@ class Recording:
     def pcm16_chunks(self, sample_rate: int = SAMPLE_RATE) -> Iterator[bytes]:
         """The first audio track as little-endian PCM16 mono at ``sample_rate``, decoded frame by frame;
         raises :class:`AudioDecodeError` if the file turns out to be damaged part-way."""
-        resampler = av.AudioResampler(format="flt", layout="mono", rate=sample_rate)
-        with _reading(self.path), av.open(str(self.path)) as media:
-            for frame in media.decode(media.streams.audio[0]):
-                yield _pcm16(frames_to_mono(resampler.resample(frame)))
-            yield _pcm16(frames_to_mono(resampler.resample(None)))
+        with _reading(self.path):
+            for samples in decoded_frames(str(self.path), sample_rate=sample_rate):
+                yield _pcm16(samples)
 
 
 def read_pcm16(path: str | Path, sample_rate: int = SAMPLE_RATE) -> bytes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import BinaryIO
 
 import av
@@ -18,13 +19,18 @@ def decode_whole(source: str | BinaryIO, container: str | None = None, sample_ra
     (:class:`~dictation_daemon.protocol.audio_format.UnsupportedAudioFormat`), and lets FFmpeg's own errors
     (:class:`av.FFmpegError`) through; callers turn both into a message about their input.
     """
+    return np.concatenate(list(decoded_frames(source, container, sample_rate)))
+
+
+def decoded_frames(source: str | BinaryIO, container: str | None = None,
+                   sample_rate: int = SAMPLE_RATE) -> Iterator[np.ndarray]:
+    """The first audio track as float32 mono at ``sample_rate``, a decoded frame at a time (the last piece
+    is what the resampler held back), raising as :func:`decode_whole` does."""
     resampler = av.AudioResampler(format="flt", layout="mono", rate=sample_rate)
-    parts = []
     with av.open(source, format=container) as media:
         if not media.streams.audio:
             raise ValueError("no audio track")
         check_source_rate(media.streams.audio[0].sample_rate or 0, "the recording")
         for frame in media.decode(media.streams.audio[0]):
-            parts.append(frames_to_mono(resampler.resample(frame)))
-    parts.append(frames_to_mono(resampler.resample(None)))
-    return np.concatenate(parts)
+            yield frames_to_mono(resampler.resample(frame))
+    yield frames_to_mono(resampler.resample(None))
