@@ -329,9 +329,7 @@ class Controller:
             sent: list[bytes] = []
             session = await self._sessions.session()
             try:
-                await self._send_take(session, audio, sent)
-                take.sent.set()
-                await session.flush(timeout=None)
+                await self._send_take(take, session, audio, sent)
             except Exception:
                 if not isinstance(session.failure, ConfigRefused):
                     raise
@@ -339,9 +337,7 @@ class Controller:
                 if fallback is session:
                     raise
                 logger.info("the take goes again into the session with the daemon's configuration")
-                await self._send_take(fallback, audio, sent)
-                take.sent.set()
-                await fallback.flush(timeout=None)
+                await self._send_take(take, fallback, audio, sent)
         except Exception as error:  # whatever made the session give up (refusal, credentials, network)
             self._fail(take, f"the transcription session failed: {error or type(error).__name__}")
         finally:
@@ -350,9 +346,10 @@ class Controller:
                 self._current = None
 
     @staticmethod
-    async def _send_take(session: ResilientSession, audio: AsyncIterator[bytes], sent: list[bytes]) -> None:
+    async def _send_take(take: _Take, session: ResilientSession, audio: AsyncIterator[bytes], sent: list[bytes],
+                         ) -> None:
         """Sends what ``sent`` holds (audio that went to a session before), then the rest of ``audio``,
-        remembering each chunk in ``sent`` before it goes."""
+        remembering each chunk in ``sent`` before it goes, then the flush, and waits for its answer."""
         for chunk in sent:
             await session.send_audio(chunk)
         try:
@@ -361,6 +358,8 @@ class Controller:
                 await session.send_audio(chunk)
         except MicrophoneFailed:
             pass  # microphone_failed reported it; the audio captured before it is transcribed
+        take.sent.set()
+        await session.flush(timeout=None)
 
     def _fail(self, take: _Take, reason: str) -> None:
         take.discard = True
