@@ -326,9 +326,10 @@ class RpcSection(Section):
     @field_validator("socket_path")
     @classmethod
     def _fits_a_unix_socket_address(cls, value: Path | None) -> Path | None:
-        if value is not None and len(os.fsencode(value.expanduser())) > MAX_SOCKET_PATH_BYTES:
+        size = len(os.fsencode(value.expanduser())) if value is not None else 0
+        if size > MAX_SOCKET_PATH_BYTES:
             raise ValueError(f"a Unix socket path holds at most {MAX_SOCKET_PATH_BYTES} bytes; "
-                             f"this one has {len(os.fsencode(value.expanduser()))}: choose a shorter one")
+                             f"this one has {size}: choose a shorter one")
         return value
 
     tcp_port: Annotated[int, Field(ge=0, le=65535)] = 0
