@@ -17,9 +17,12 @@ from ..rpc.jsonrpc import Dispatcher
 from ..rpc.paths import ENDPOINT_FILE, default_socket_path
 from ..rpc.server import RpcServer, Transport
 from ..rpc.stream import TcpTransport, UnixTransport, unix_sockets_available
+from ..rpc.pairing_file import default_pairings_file
+from ..rpc.sites import SiteAccess
 from ..rpc.websocket import WebSocketTransport
 from .field_config import FieldConfigurator
 from .methods import register_daemon_methods
+from .pairing_notice import PairingNotice
 
 
 def choose_transport(section: RpcSection) -> str:
@@ -56,6 +59,10 @@ class ControlSocket:
         self.configurator = FieldConfigurator(controller, events, base_config)
         self.api = EhrApi(self.server, base_config=base_config, configure=self.configurator.configure)
         self.api.register_methods(self.dispatcher)
+        self.pairing_notice = PairingNotice()
+        if self.websocket is not None and section.websocket.pairing:
+            SiteAccess(self.server, section.websocket.pairings_file or default_pairings_file(),
+                       announce=self.pairing_notice).register_methods(self.dispatcher)
 
     async def start(self) -> None:
         await self.server.start()
@@ -77,3 +84,4 @@ class ControlSocket:
     async def close(self) -> None:
         await self.configurator.close()
         await self.server.close()
+        await self.pairing_notice.close()

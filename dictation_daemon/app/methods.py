@@ -48,7 +48,7 @@ def register_daemon_methods(
             raise RpcError(NOT_INSERTED, "no enabled plugin can insert text (keystroke or clipboard)")
         return {"inserted": len(last.text)}
 
-    dispatcher.register("status", get_status)
+    dispatcher.register("status", get_status, for_sites=True)
     for trigger in Trigger:
-        dispatcher.register(f"dictation.{trigger.value}", trigger_method(trigger))
-    dispatcher.register("history.paste_last", paste_last)
+        dispatcher.register(f"dictation.{trigger.value}", trigger_method(trigger), for_sites=True)
+    dispatcher.register("history.paste_last", paste_last)  # the last dictation may be from another application

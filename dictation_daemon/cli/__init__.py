@@ -10,6 +10,7 @@ from . import (
     config_check,
     devices,
     doctor,
+    pairing,
     rpc,
     run,
     serve,
@@ -18,7 +19,7 @@ from . import (
     trigger,
 )
 
-SUBCOMMANDS = (run, trigger, rpc, devices, serve, transcribe, config_check, service, doctor)
+SUBCOMMANDS = (run, trigger, rpc, pairing, devices, serve, transcribe, config_check, service, doctor)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -6,6 +6,7 @@ import argparse
 import json
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -74,10 +75,12 @@ def stop_timeout_seconds(text: str) -> float:
     return value
 
 
-def call_daemon(arguments: argparse.Namespace, method: str, params: dict[str, Any] | list[Any] | None = None) -> Any:
+def call_daemon(arguments: argparse.Namespace, method: str, params: dict[str, Any] | list[Any] | None = None,
+                *, if_not_running: Callable[[], Any] | None = None) -> Any:
     """Calls the running daemon the way every command reaches it (``--socket``, else the configuration's
     socket; loopback TCP through its endpoint file when the daemon serves that). A daemon that is not
-    running or cannot be reached is a :class:`UsageError`; an error answer raises ``RpcCallError``."""
+    running is answered by ``if_not_running()`` when given; otherwise it, or one that cannot be reached,
+    is a :class:`UsageError`. An error answer raises ``RpcCallError``."""
     path = arguments.socket
     if path is None:
         config = load_or_exit(arguments.config)
@@ -86,6 +89,8 @@ def call_daemon(arguments: argparse.Namespace, method: str, params: dict[str, An
         with RpcClient.connect(path) as client:
             return client.call(method, params)
     except DaemonNotRunning as error:
+        if if_not_running is not None:
+            return if_not_running()
         raise UsageError(f"{error}; start it with `dictation-daemon run`") from None
     except RpcCallError:
         raise

@@ -308,6 +308,12 @@ class RpcWebSocketSection(Section):
     """On 127.0.0.1; 0 picks a free port (written to the endpoint file)."""
     allowed_origins: list[str] = []
     """Exact ``Origin`` values allowed to connect, e.g. ``https://ehr.example.org``; none means no page can."""
+    pairing: bool = True
+    """Pages from an allowed origin may ask the user to pair (confirmed with ``dictation-daemon pair CODE``)
+    and then connect with a token of their own; off: only the endpoint file's token lets a page in."""
+    pairings_file: Path | None = None
+    """Where pairings are kept (hashes of the sites' tokens, 0600); empty means
+    ``$XDG_STATE_HOME/dictation-daemon/pairings.json``."""
 
 
 MAX_SOCKET_PATH_BYTES = 107

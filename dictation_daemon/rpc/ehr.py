@@ -76,11 +76,10 @@ class EhrApi:
         server.on_disconnect(self._disconnected)
 
     def register_methods(self, dispatcher: Dispatcher) -> None:
-        dispatcher.register("initialize", self._initialize)
-        dispatcher.register("shutdown", self._shutdown)
-        dispatcher.register("target.claim", self._claim)
-        dispatcher.register("target.release", self._release)
-        dispatcher.register("session.configure", self._session_configure)
+        for name, handler in (("initialize", self._initialize), ("shutdown", self._shutdown),
+                              ("target.claim", self._claim), ("target.release", self._release),
+                              ("session.configure", self._session_configure)):
+            dispatcher.register(name, handler, for_sites=True)
         self._dispatcher = dispatcher
 
     def status(self) -> dict[str, Any]:
@@ -94,11 +93,14 @@ class EhrApi:
         """Notifies the clients of ``event``; the delivery when a client took it, ``None`` otherwise."""
         if isinstance(event, TranscriptEvent):
             routed = self.registry.route_transcript(event)
-            self.server.notify("transcript", routed.params)
+            self.server.notify("transcript", routed.params, to=self._may_hear(None))
         elif isinstance(event, CommandEvent):
             routed = self.registry.route_command(event)
-            if routed.recipients:
-                self.server.notify("command", routed.params, to=routed.recipients)
+            recipients = self._may_hear(routed.recipients)
+            if recipients:
+                self.server.notify("command", routed.params, to=recipients)
+            if not recipients:
+                return None
         elif isinstance(event, StateEvent):
             self.server.notify("state", event.to_json())
             return None
@@ -123,6 +125,13 @@ class EhrApi:
         client_id, params = routed
         self.server.notify("transcript", params, to=(client_id,))
         return True
+
+    def _may_hear(self, recipients: tuple[int, ...] | None) -> list[int]:
+        """``recipients`` (``None``: every client) less the paired web pages that do not hold the target: a
+        page hears what is dictated into its own fields, not what the user dictates elsewhere."""
+        holder = self.registry.target.client_id if self.registry.target else None
+        return self.server.clients(lambda peer: (peer.site is None or peer.number == holder)
+                                   and (recipients is None or peer.number in recipients))
 
     # --- methods ------------------------------------------------------------------------------------
 

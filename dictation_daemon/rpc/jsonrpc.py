@@ -41,9 +41,11 @@ ALREADY_INITIALIZED = -32003
 REQUEST_TIMEOUT = -32004
 NOT_AUTHENTICATED = -32005
 """Over loopback TCP every method but ``authenticate`` needs the endpoint file's token first."""
+NOT_FOR_SITES = -32006
+"""A method only the user's own clients may call, called by a paired web page."""
 
 AUTHENTICATE = "authenticate"
-"""The one method a connection that must authenticate may call first."""
+"""The method a connection that must authenticate calls first."""
 
 Params = dict[str, Any] | list[Any] | None
 
@@ -73,6 +75,13 @@ class Peer:
     pid: int | None = None
     authenticated: bool = True
     """False on a loopback TCP connection until it proved it read the user's token file."""
+    origin: str | None = None
+    """The web page's ``Origin`` (WebSocket connections only)."""
+    site: str | None = None
+    """The pairing a web page authenticated with; ``None`` for the user's own clients."""
+    waits_until: float | None = None
+    """While unauthenticated: the event-loop time until which the connection may stay (a pairing request
+    waiting for the user), past the transport's usual deadline."""
     close_after_answer: bool = False
     """Set by a handler whose answer must be the last message on this connection (a wrong token)."""
 
@@ -161,13 +170,22 @@ class Dispatcher:
 
     def __init__(self, *, timeout: float = 30.0) -> None:
         self._methods: dict[str, Handler] = {}
+        self._open: set[str] = set()
+        self._for_sites: set[str] = set()
         self.timeout = timeout
         """Seconds a handler may run before its request is answered with :data:`REQUEST_TIMEOUT`."""
 
-    def register(self, name: str, handler: Handler) -> None:
+    def register(self, name: str, handler: Handler, *, before_authentication: bool = False, for_sites: bool = False) -> None:
+        """``before_authentication``: callable before authenticating (``authenticate`` itself, a page asking to pair).
+        ``for_sites``: callable by a paired web page; the rest (reading the last dictation, managing
+        pairings) only the user's own clients may call."""
         if name in self._methods:
             raise ValueError(f"method {name!r} is already registered")
         self._methods[name] = handler
+        if before_authentication:
+            self._open.add(name)
+        if for_sites:
+            self._for_sites.add(name)
 
     @property
     def methods(self) -> list[str]:
@@ -199,11 +217,13 @@ class Dispatcher:
         except RpcError as error:
             return error_response(request_id, error)
         try:
-            if not peer.authenticated and method != AUTHENTICATE:
+            if not peer.authenticated and method not in self._open:
                 raise RpcError(NOT_AUTHENTICATED, "not authenticated: call authenticate with the endpoint file's token")
             handler = self._methods.get(method)
             if handler is None:
                 raise RpcError(METHOD_NOT_FOUND, f"method not found: {method}")
+            if peer.site is not None and method not in self._for_sites | self._open:
+                raise RpcError(NOT_FOR_SITES, f"{method} is not available to a paired web page")
             try:
                 result = await asyncio.wait_for(handler(params, peer), self.timeout)
             except TimeoutError:

@@ -66,6 +66,14 @@ class Transport(Protocol):
         ...
 
 
+class SiteTokens(Protocol):
+    """Tokens of paired web pages (:class:`~dictation_daemon.rpc.sites.SiteAccess`)."""
+
+    def check(self, token: str, origin: str | None) -> str | None:
+        """The pairing id ``token`` was issued to for ``origin``, or ``None``."""
+        ...
+
+
 class RpcServer:
     """Serves a :class:`Dispatcher` on its transports; the first is the main one (``status`` names it)."""
 
@@ -95,7 +103,9 @@ class RpcServer:
         self._numbers = itertools.count(1)
         self._disconnect_hooks: list[Callable[[Peer], None]] = []
         self._lock: int | None = None
-        dispatcher.register(AUTHENTICATE, self._authenticate)
+        self.sites: SiteTokens | None = None
+        """Set when web pages may pair; their tokens are then accepted from their own origin."""
+        dispatcher.register(AUTHENTICATE, self._authenticate, before_authentication=True, for_sites=True)
 
     @property
     def client_count(self) -> int:
@@ -195,6 +205,28 @@ class RpcServer:
             if connection.peer.authenticated:
                 connection.send(line)
 
+    def clients(self, chosen: Callable[[Peer], bool]) -> list[int]:
+        """The numbers of the connected clients ``chosen`` picks."""
+        return [number for number, connection in self._connections.items() if chosen(connection.peer)]
+
+    def grant(self, number: int, *, site: str) -> bool:
+        """Lets the waiting connection ``number`` in as the paired site ``site``; ``False`` if it is gone or the
+        client cap is reached (the page then connects again with its token)."""
+        connection = self._connections.get(number)
+        if connection is None or connection.closed or self._authenticated_count() >= self._max_clients:
+            return False
+        connection.peer.authenticated = True
+        connection.peer.site = site
+        connection.peer.waits_until = None
+        return True
+
+    def disconnect(self, chosen: Callable[[Peer], bool]) -> int:
+        """Closes the connections ``chosen`` picks (a revoked site's); how many."""
+        picked = [connection for connection in self._connections.values() if chosen(connection.peer)]
+        for connection in picked:
+            connection.close()
+        return len(picked)
+
     # --- what transports call -------------------------------------------------------------------------
 
     def new_peer(self, *, authenticated: bool) -> Peer:
@@ -261,7 +293,10 @@ class RpcServer:
             token: str | None = AuthenticateParams.model_validate(params).token
         except ValidationError:
             token = None
-        if not self.check_token(token):
+        site = None
+        if token is not None and not self.check_token(token) and self.sites is not None:
+            site = self.sites.check(token, peer.origin)
+        if not self.check_token(token) and site is None:
             if not peer.authenticated:  # on a connection already trusted (Unix socket) a wrong token changes nothing
                 logger.warning("rpc client %d gave a wrong token; disconnected", peer.number)
                 peer.close_after_answer = True
@@ -272,6 +307,8 @@ class RpcServer:
             peer.close_after_answer = True
             raise RpcError(TOO_MANY_CLIENTS, "too many clients")
         peer.authenticated = True
+        peer.site = site
+        peer.waits_until = None
         return {"authenticated": True}
 
 

@@ -84,6 +84,18 @@ class AuthenticateParams(Params):
     token: Annotated[str, Field(min_length=1, max_length=200)]
 
 
+class PairingRequestParams(Params):
+    site: Annotated[str, Field(max_length=100, description="a name for the user to recognise the page by")] = ""
+
+
+class PairingConfirmParams(Params):
+    code: Annotated[str, Field(min_length=1, max_length=20, description="the code the page shows")]
+
+
+class PairingRevokeParams(Params):
+    id: Annotated[str, Field(min_length=1, max_length=20)]
+
+
 class FieldVariable(CommandVariable):
     """A ``{key}`` placeholder of a field's command, with the published bounds."""
 
@@ -180,6 +192,35 @@ class InitializeResult(Sent):
 
 class AuthenticateResult(Sent):
     authenticated: Literal[True]
+
+
+class PairingRequestResult(Sent):
+    code: Annotated[str, Field(description="six digits for the page to show; the user confirms them")]
+    expires_in: Annotated[float, Field(ge=0, description="seconds the request waits for the user")]
+
+
+class PairingInfo(Sent):
+    id: str
+    origin: str
+    site: str
+    created: Annotated[float, Field(description="Unix time")]
+    last_used: Annotated[float | None, Field(description="Unix time")]
+
+
+class WaitingPairing(Sent):
+    origin: str
+    site: str
+    expires_in: Annotated[float, Field(ge=0)]
+
+
+class PairingListResult(Sent):
+    pairings: list[PairingInfo]
+    waiting: list[WaitingPairing]
+
+
+class PairingRevokeResult(Sent):
+    revoked: str
+    disconnected: Annotated[int, Field(ge=0, description="connections of the site that were closed")]
 
 
 class ShutdownResult(Sent):
@@ -330,6 +371,14 @@ class TargetLostNotification(Sent):
     reason: str
 
 
+
+class PairedNotification(Sent):
+    """To the page whose request the user confirmed: its token, to keep and send with ``authenticate``."""
+
+    id: str
+    token: str
+
+
 METHODS: dict[str, tuple[type[BaseModel] | None, type[BaseModel]]] = {
     "initialize": (InitializeParams, InitializeResult),
     "authenticate": (AuthenticateParams, AuthenticateResult),
@@ -343,6 +392,10 @@ METHODS: dict[str, tuple[type[BaseModel] | None, type[BaseModel]]] = {
     "target.claim": (ClaimParams, FieldSettings),
     "target.release": (None, ReleaseResult),
     "session.configure": (SessionConfiguration, FieldSettings),
+    "pairing.request": (PairingRequestParams, PairingRequestResult),
+    "pairing.confirm": (PairingConfirmParams, PairingInfo),
+    "pairing.list": (None, PairingListResult),
+    "pairing.revoke": (PairingRevokeParams, PairingRevokeResult),
 }
 """Each method's params model (``None``: it takes none) and result model."""
 
@@ -353,4 +406,5 @@ NOTIFICATIONS: dict[str, type[BaseModel]] = {
     "error": ErrorNotification,
     "usage": UsageNotification,
     "target.lost": TargetLostNotification,
+    "paired": PairedNotification,
 }

@@ -135,9 +135,17 @@ def test_the_websocket_endpoint_wants_the_token_and_an_allowed_origin(tmp_path):
 
         async def main() -> None:
             assert await refused(f"?token={'1' * 64}", origin) == 401
-            assert await refused("", origin) == 401
             assert await refused(f"?token={endpoint['token']}", "https://evil.example.com") == 403
             assert await refused(f"?token={endpoint['token']}", None) == 403
+            assert await refused("", "https://evil.example.com") == 403
+            async with connect(url, origin=origin) as websocket:  # no token yet: it may authenticate, nothing else
+                await websocket.send('{"jsonrpc":"2.0","id":1,"method":"status"}')
+                assert json.loads(await websocket.recv())["error"]["code"] == -32005
+                await websocket.send(json.dumps({"jsonrpc": "2.0", "id": 2, "method": "authenticate",
+                                                 "params": {"token": endpoint["token"]}}))
+                assert json.loads(await websocket.recv())["result"] == {"authenticated": True}
+                await websocket.send('{"jsonrpc":"2.0","id":3,"method":"status"}')
+                assert "state" in json.loads(await websocket.recv())["result"]
             (transcript,) = await session()
             assert transcript["insert"] == {"delete": 0, "text": "Continue aspirin"}
             async with connect(f"{url}?token={endpoint['token']}", origin=origin, max_size=None) as websocket:
