@@ -17,9 +17,10 @@ from . import (
     service,
     transcribe,
     trigger,
+    web_demo,
 )
 
-SUBCOMMANDS = (run, trigger, rpc, pairing, devices, serve, transcribe, config_check, service, doctor)
+SUBCOMMANDS = (run, trigger, rpc, pairing, devices, serve, transcribe, config_check, service, doctor, web_demo)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -12,7 +12,7 @@ from dictation_daemon.plugins.base import Plugin
 from dictation_daemon.rpc.client import RpcCallError, RpcClient
 
 from .messages import call, initialize, notifications
-from .rig import running_daemon
+from testkit.rig.in_process import running_daemon
 
 
 class Typist(Plugin):

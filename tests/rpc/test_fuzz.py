@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from dictation_daemon.rpc.jsonrpc import INTERNAL_ERROR
 from dictation_daemon.rpc.schema import METHODS
 
-from .rig import running_daemon
+from testkit.rig.in_process import running_daemon
 
 SCHEMAS = {method: jsonschema.Draft202012Validator(schemas["params"])
            for method, schemas in METHODS.items() if schemas.get("params")}

@@ -16,7 +16,7 @@ from dictation_daemon.rpc.client import RpcClient
 from dictation_daemon.rpc.jsonrpc import MAX_MESSAGE_BYTES
 
 from .messages import check_notification, notifications
-from .rig import running_daemon
+from testkit.rig.in_process import running_daemon
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ from dictation_daemon.rpc import websocket as websocket_transport
 from dictation_daemon.rpc.client import RpcClient
 
 from .messages import call, check_notification, check_result
-from .rig import DaemonRig, running_daemon
+from testkit.rig.in_process import DaemonRig, running_daemon
 
 ORIGIN = "https://ehr.example.org"
 OTHER_ORIGIN = "https://lab.example.org"

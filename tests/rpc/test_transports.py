@@ -22,7 +22,7 @@ from dictation_daemon.events.dictation import TranscriptEvent
 from dictation_daemon.rpc.client import RpcCallError, RpcClient
 
 from .messages import call, check_notification, initialize, notifications
-from .rig import running_daemon
+from testkit.rig.in_process import running_daemon
 
 DAEMON = Path(sys.executable).parent / "dictation-daemon"
 CONNECT_AS_NOBODY = """

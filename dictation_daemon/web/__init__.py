@@ -1,0 +1,1 @@
+"""The web side: serving the demo EHR page of the ``dictation-web`` package for trying it locally."""
