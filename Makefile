@@ -8,11 +8,13 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # What the daemon needs at run time: PortAudio for the microphone, X tools for typing and the clipboard,
-# the medical word list the embedded engine spells terms from.
-RUN_DEBS := libportaudio2 libasound2-plugins xclip xdotool x11-utils wtype wl-clipboard hunspell-en-med
-# What the tests add: a virtual screen and microphone, voices to speak test audio, real human speech.
+# the medical word list the embedded engine spells terms from, notify-send to show a page's pairing code.
+RUN_DEBS := libportaudio2 libasound2-plugins xclip xdotool x11-utils wtype wl-clipboard hunspell-en-med libnotify-bin
+# What the tests add: a virtual screen and microphone, voices to speak test audio, real human speech, and
+# the browser web EHRs run in (Playwright drives Debian's Chromium; it downloads no browser of its own).
 TEST_DEBS := $(RUN_DEBS) xvfb pulseaudio pulseaudio-utils festival festvox-us-slt-hts festvox-kallpc16k flite espeak-ng \
-	pocketsphinx-testdata sox nginx nodejs sway python3-gi gir1.2-gtk-3.0
+	pocketsphinx-testdata sox nginx nodejs sway python3-gi gir1.2-gtk-3.0 chromium
+WEB := plugins/dictation-web
 
 .PHONY: install run test bench debs-run debs-test npm
 
@@ -40,7 +42,11 @@ npm: debs-test
 	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends npm >/dev/null; }
 
-install: debs-test npm $(VENV)/.installed
+# The web package's demo page (React) and type check (TypeScript), exactly as its lock file pins them.
+$(WEB)/node_modules/.package-lock.json: $(WEB)/package-lock.json | npm
+	cd $(WEB) && npm ci --no-audit --no-fund --loglevel=error
+
+install: debs-test npm $(VENV)/.installed $(WEB)/node_modules/.package-lock.json
 
 run: debs-run $(VENV)/.installed
 	$(BIN)/dictation-daemon run

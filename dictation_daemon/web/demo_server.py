@@ -8,6 +8,7 @@ listed, nothing outside those folders is reachable, and only GET and HEAD are an
 
 from __future__ import annotations
 
+import os
 import threading
 from functools import partial
 from http import HTTPStatus
@@ -52,6 +53,10 @@ class _DemoFiles(SimpleHTTPRequestHandler):
             self.send_error(HTTPStatus.NOT_FOUND)
             return False
         return True
+
+    def list_directory(self, path: str | os.PathLike[str]) -> None:
+        """A folder without an index page is not listed."""
+        self.send_error(HTTPStatus.NOT_FOUND)
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")

@@ -58,8 +58,7 @@ export class FieldEditor {
     const last = this._lastFinal;
     this._takeBackInterim();
     if (!last || this._snapshot() !== last.snapshot) return false;
-    this._select(last.start, last.start + last.text.length);
-    this._run(() => document.execCommand("delete"));
+    this._cut(last.start, last.start + last.text.length);
     this._lastFinal = null;
     return true;
   }
@@ -86,7 +85,7 @@ export class FieldEditor {
     const interim = this._interim;
     if (!interim) return false;
     this._interim = null;
-    if (this._snapshot() === interim.snapshot) {
+    if (this._snapshot() === interim.snapshot && this._hasFocus()) {
       const expected = this._text().slice(0, interim.start) + this._text().slice(interim.start + interim.text.length);
       this._run(() => document.execCommand("undo"));
       if (this._text() === expected) return true;
@@ -96,24 +95,50 @@ export class FieldEditor {
     const at = text.slice(interim.start, interim.start + interim.text.length) === interim.text
       ? interim.start
       : text.lastIndexOf(interim.text);
-    if (at < 0) return true;  // the user already removed it
-    const caret = this._selection();
-    this._select(at, at + interim.text.length);
-    this._run(() => document.execCommand("delete"));
-    const shift = caret.start > at ? interim.text.length : 0;
-    this._select(caret.start - shift, caret.end - shift);
+    if (at >= 0) this._cut(at, at + interim.text.length);  // else the user already removed it
     return true;
   }
 
   _deleteBeforeCaret(count) {
     const { start } = this._selection();
-    this._select(Math.max(0, start - count), start);
-    this._run(() => document.execCommand("delete"));
+    this._cut(Math.max(0, start - count), start);
+  }
+
+  /** Removes characters `start` to `end`, keeping the caret where it was relative to the text around. */
+  _cut(start, end) {
+    const caret = this._selection();
+    const shift = (offset) => (offset >= end ? offset - (end - start) : Math.min(offset, start));
+    if (this._hasFocus()) {
+      this._select(start, end);
+      this._run(() => document.execCommand("delete"));
+    } else if (this.element.isContentEditable) {
+      const range = document.createRange();
+      range.setStart(...pointAt(this.element, start));
+      range.setEnd(...pointAt(this.element, end));
+      range.deleteContents();
+      this._announce("deleteContentBackward");
+      return;
+    } else {
+      this.element.setRangeText("", start, end, "preserve");
+      this._announce("deleteContentBackward");
+      return;
+    }
+    this._select(shift(caret.start), shift(caret.end));
   }
 
   // --- the browser's editing --------------------------------------------------------------------------
 
+  /** Whether the browser's editing commands act on this field (they act on the focused one). */
+  _hasFocus() {
+    const active = document.activeElement;
+    return active === this.element || (this.element.isContentEditable && this.element.contains(active));
+  }
+
   _insert(text) {
+    if (!this._hasFocus()) {
+      this._insertWithoutCommand(text);
+      return;
+    }
     this._breakUndoGroup();
     this._run(() => {
       if (!document.execCommand("insertText", false, text)) this._insertWithoutCommand(text);
@@ -128,8 +153,9 @@ export class FieldEditor {
     this._select(start, end);
   }
 
-  /** For a browser without `insertText`: the value changed directly, and the `input` event frameworks
-   * listen for sent by hand (no undo step then). */
+  /** Where the browser's `insertText` cannot be used (the field is not focused, or the browser lacks
+   * it): the text changed directly, and the `input` event frameworks listen for sent by hand (no undo
+   * step then). */
   _insertWithoutCommand(text) {
     const element = this.element;
     if (element.isContentEditable) {
@@ -142,7 +168,11 @@ export class FieldEditor {
     } else {
       element.setRangeText(text, element.selectionStart, element.selectionEnd, "end");
     }
-    element.dispatchEvent(new InputEvent("input", { bubbles: true, inputType: "insertText", data: text }));
+    this._announce("insertText", text);
+  }
+
+  _announce(inputType, data = null) {
+    this._run(() => this.element.dispatchEvent(new InputEvent("input", { bubbles: true, inputType, data })));
   }
 
   _run(edit) {

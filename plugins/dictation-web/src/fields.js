@@ -192,6 +192,7 @@ class FieldController {
   }
 
   _moveTo(field) {
+    this._editor?.dropInterim();  // the command's own words, shown while it was being said
     field.focus();  // claims it, with the caret where the field had it
     new FieldEditor(field).caretToEnd();
     field.scrollIntoView?.({ block: "nearest" });

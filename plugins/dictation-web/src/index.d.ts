@@ -168,11 +168,16 @@ export declare function dictationButton(
 
 export declare function statusElement(client: DictationClient, element: HTMLElement): () => void;
 
+/** The events the package fires on fields; they bubble, so a page may listen on the document. */
+export interface DictationEventMap {
+  /** Every command, before the package acts on it; preventDefault() on a section command replaces ours. */
+  "dictation-command": CustomEvent<DictationCommandDetail>;
+  "dictation-error": CustomEvent<{ message: string }>;
+  /** A final for a field the page no longer has: the page decides where its text goes. */
+  "dictation-unplaced": CustomEvent<TranscriptParams>;
+}
+
 declare global {
-  interface HTMLElementEventMap {
-    "dictation-command": CustomEvent<DictationCommandDetail>;
-    "dictation-error": CustomEvent<{ message: string }>;
-    /** A final for a field the page no longer has: the page decides where its text goes. */
-    "dictation-unplaced": CustomEvent<TranscriptParams>;
-  }
+  interface HTMLElementEventMap extends DictationEventMap {}
+  interface DocumentEventMap extends DictationEventMap {}
 }

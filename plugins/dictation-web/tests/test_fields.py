@@ -160,6 +160,17 @@ def test_the_user_typing_between_interims_keeps_every_word(ehr: EhrPage, rig: Da
     assert ehr.value("objective") == "BP 120/80. Heart regular."
 
 
+def test_a_final_for_the_field_just_left_lands_there_not_in_the_new_one(ehr: EhrPage):
+    """The daemon may send a final for the previous field before it has seen the page's new claim."""
+    ehr.focus("subjective", "Cough.")
+    ehr.focus("plan")
+    ehr.page.evaluate("""() => window.dictationDemo.client.dispatchEvent(new CustomEvent("transcript", {detail: {
+        text: "worse at night.", rawTranscriptText: "worse at night period", start: 0, end: 1, isFinal: true,
+        field: "subjective", insert: {delete: 0, text: " Worse at night."}}}))""")
+    assert ehr.value("subjective") == "Cough. Worse at night."
+    assert ehr.value("plan") == "" and ehr.active() == "plan"
+
+
 def test_a_page_from_an_origin_not_allowed_never_reaches_pairing(browser: Browser, demo: DemoServer, rig: DaemonRig,
                                                                  port: int):
     context = browser.new_context()
