@@ -35,12 +35,15 @@ class FieldController {
     this._claimed = false;
     this._releaseTimer = null;
     this._touchTimer = null;
+    this._focusTimer = null;
+    this._lastClaim = null;
     this._listeners = [];
     this._listen(root, "focusin", (event) => this._focused(event.target));
     this._listen(root, "focusout", (event) => this._blurred(event.target));
-    for (const type of ["input", "keyup", "mouseup"]) {
+    for (const type of ["input", "keyup"]) {
       this._listen(root, type, (event) => this._touched(event.target));
     }
+    this._listen(root, "mouseup", (event) => this._clicked(event.target));
     this._listen(client, "ready", () => this._reclaim());
     this._listen(client, "transcript", (event) => this._transcript(event.detail));
     this._listen(client, "command", (event) => this._command(event.detail));
@@ -95,7 +98,11 @@ class FieldController {
     this._editor?.dropInterim();
     this._field = element;
     this._editor = new FieldEditor(element);
-    this._claim();
+    // A click focuses the field before it places the caret: claim once the caret is where the user put it.
+    clearTimeout(this._focusTimer);
+    this._focusTimer = setTimeout(() => {
+      if (this._field === element) this._claim();
+    }, 0);
   }
 
   _blurred(element) {
@@ -124,7 +131,15 @@ class FieldController {
     }, TOUCH_SETTLE_MS);
   }
 
+  _clicked(element) {
+    // A click places the caret (or a selection) at once; the daemon needs it before the next words.
+    if (element === this._field && !this._editor.editing && !this._editor.hasInterim) this._claim();
+  }
+
   _reclaim() {
+    // A new connection (the daemon restarted, or the page registered again) holds nothing yet.
+    this._claimed = false;
+    this._lastClaim = null;
     if (this._field && document.activeElement === this._field) this._claim();
   }
 
@@ -132,6 +147,11 @@ class FieldController {
     const field = this._field;
     if (!field || !this.client.ready) return;
     const params = { field: fieldIdOf(field), ...this._editor.context(), configuration: this._configuration(field) };
+    // The same claim again would change nothing; sent late, it could undo what the daemon learned from
+    // the edits it sent meanwhile. Any edit applied here clears this, so a claim after one is always sent.
+    const key = JSON.stringify(params);
+    if (this._claimed && key === this._lastClaim) return;
+    this._lastClaim = key;
     this._claimed = true;
     this.client.call("target.claim", params).catch((error) => {
       if (this._field === field) this._claimed = false;
@@ -164,6 +184,7 @@ class FieldController {
 
   _transcript(params) {
     if (!params.insert) return;
+    this._lastClaim = null;
     if (this._field && params.field === fieldIdOf(this._field)) {
       this._editor.apply(params.insert, params.isFinal);
       return;
@@ -188,15 +209,14 @@ class FieldController {
     if (params.id === "next_section" && at >= 0 && at + 1 < fields.length) this._moveTo(fields[at + 1]);
     else if (params.id === "previous_section" && at > 0) this._moveTo(fields[at - 1]);
     else if (params.id === "go_to_section" && params.variables?.section) this.focusSection(params.variables.section);
-    else if (params.id === "scratch_that") this._editor?.scratchLast();
+    else if (params.id === "scratch_that" && this._editor?.scratchLast()) this._claim();
   }
 
   _moveTo(field) {
     this._editor?.dropInterim();  // the command's own words, shown while it was being said
-    field.focus();  // claims it, with the caret where the field had it
+    field.focus();  // claimed once this command is handled, with the caret put at the end here
     new FieldEditor(field).caretToEnd();
     field.scrollIntoView?.({ block: "nearest" });
-    if (this._field === field) this._claim();  // again, with the text before the caret now at the end
   }
 
   _listen(target, type, listener) {
