@@ -44,6 +44,7 @@ class ControlSocket:
         status: Callable[[], dict[str, Any]],
         paste: Callable[[str], Awaitable[bool]],
         base_config: Callable[[], TranscribeConfig],
+        autotext: Callable[[str], str | None],
     ) -> None:
         self.dispatcher = Dispatcher(timeout=section.request_timeout_seconds)
         register_daemon_methods(self.dispatcher, controller, status, paste)
@@ -57,7 +58,8 @@ class ControlSocket:
         self.server = RpcServer(self.dispatcher, transports, endpoint_file=path.parent / ENDPOINT_FILE,
                                 max_clients=section.max_clients, queue_size=section.queue_size)
         self.configurator = FieldConfigurator(controller, events, base_config)
-        self.api = EhrApi(self.server, base_config=base_config, configure=self.configurator.configure)
+        self.api = EhrApi(self.server, base_config=base_config, configure=self.configurator.configure,
+                          autotext=autotext)
         self.api.register_methods(self.dispatcher)
         self.pairing_notice = PairingNotice()
         if self.websocket is not None and section.websocket.pairing:

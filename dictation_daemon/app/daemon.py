@@ -37,6 +37,7 @@ from ..events.states import SETTLED, Trigger
 from ..hotkeys.availability import HotkeyAvailability, Support, check_hotkeys
 from ..hotkeys.combo import parse_combo
 from ..hotkeys.listener import HotkeyListener, HotkeysUnavailable
+from ..hotkeys.pointer import ClickListener
 from ..hotkeys.machine import Action, Bindings, Mode, PushToTalk
 from ..plugins.base import PluginContext
 from ..plugins.host import PluginHost
@@ -117,13 +118,15 @@ class Daemon:
         self.control = ControlSocket(
             config.rpc, self.controller, self.events, status=self.status,
             paste=lambda text: self.plugins.paste(text),
-            base_config=lambda: self.config.transcription.to_transcribe_config(),
+            base_config=lambda: self.config.session_config(),
+            autotext=self._autotext_text,
         ) if config.rpc.enabled else None
         self.plugins = self._make_plugins(config)
         self.hotkeys = hotkey_availability(config, headless)
         self._control_started = False
         self._transcription: _Transcription | None = None
         self._listener: HotkeyListener | None = None
+        self._clicks: ClickListener | None = None
         self._reloading = asyncio.Lock()
         self._ready = asyncio.Event()
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -296,12 +299,12 @@ class Daemon:
                 return lambda *args: callback(*args) if self._transcription is transcription else None
 
             sessions = WarmSession(
-                backend, config.transcription.to_transcribe_config(),
+                backend, config.session_config(),
                 on_message=current(self.controller.session_message),
                 on_ready=current(self.controller.session_ready),
                 on_lost=current(self.controller.session_lost),
                 buffer_limit_seconds=config.backend.offline_buffer_minutes * 60,
-                fallback=lambda: self.config.transcription.to_transcribe_config(),
+                fallback=lambda: self.config.session_config(),
             )
             stack.push_async_callback(sessions.close)
             transcription = _Transcription(backend.kind, sessions, stack)
@@ -309,6 +312,10 @@ class Daemon:
             await stack.aclose()
             raise
         return transcription
+
+    def _autotext_text(self, command_id: str) -> str | None:
+        autotext = self.config.autotexts.find(command_id)
+        return autotext.text if autotext is not None else None
 
     def _deliver(self, event: Event) -> None:
         """The event hub's subscriber: the socket's clients hear of the event first (at once, and they may
@@ -340,7 +347,8 @@ class Daemon:
     async def _start_hotkeys(self, config: DaemonConfig) -> None:
         if not self.hotkeys.usable:
             return
-        self._listener = HotkeyListener(push_to_talk(config), self._on_hotkey)
+        self._listener = HotkeyListener(push_to_talk(config), self._on_hotkey,
+                                        on_other_key=lambda: self.plugins.user_input("you pressed a key"))
         try:
             await self._listener.start()
         except HotkeysUnavailable as error:
@@ -348,12 +356,21 @@ class Daemon:
             self.hotkeys = HotkeyAvailability(Support.UNAVAILABLE, f"global hotkeys are unavailable: {error}")
             shout(self.hotkeys.reason)
             return
+        self._clicks = ClickListener(lambda: self.plugins.user_input("you clicked"))
+        try:
+            self._clicks.start()
+        except HotkeysUnavailable as error:
+            self._clicks = None
+            logger.warning("clicks are not seen (%s): edits by voice trust the field until its focus moves", error)
         logger.info("hotkeys: %s to talk (%s)", config.hotkeys.talk, config.hotkeys.mode)
 
     def _stop_hotkeys(self) -> None:
         if self._listener is not None:
             self._listener.stop()
             self._listener = None
+        if self._clicks is not None:
+            self._clicks.stop()
+            self._clicks = None
 
     def _on_hotkey(self, action: Action) -> None:
         if action is Action.PASTE_LAST:

@@ -18,10 +18,10 @@ from ..config.model import DaemonConfig
 DEFAULT_STOP_TIMEOUT = 10.0
 """Seconds a stop signal leaves a dictation in progress to be finished and delivered before the daemon stops anyway."""
 
-BACKEND_SECTIONS = ("backend", "transcription", "engine")
-"""What the backend and the session's config are made from."""
+BACKEND_SECTIONS = ("backend", "transcription", "engine", "editing", "autotexts")
+"""What the backend and the session's config (its commands included) are made from."""
 HOTKEY_SECTIONS = ("hotkeys",)
-PLUGIN_SECTIONS = ("plugins",)
+PLUGIN_SECTIONS = ("plugins", "autotexts")
 RESTART_SECTIONS = ("audio", "rpc", "history")
 """Applied only at the next start: the socket keeps its clients, the microphone its pre-roll, history its entries."""
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from .. import __version__
 from . import (
+    autotexts,
     config_check,
     devices,
     doctor,
@@ -20,7 +21,7 @@ from . import (
     web_demo,
 )
 
-SUBCOMMANDS = (run, trigger, rpc, pairing, devices, serve, transcribe, config_check, service, doctor, web_demo)
+SUBCOMMANDS = (run, trigger, rpc, pairing, autotexts, devices, serve, transcribe, config_check, service, doctor, web_demo)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from ..protocol.messages import (
     AudioEvents,
     CommandDefinition,
+    CommandVariable,
     Formatting,
     Keyterm,
     Keyterms,
@@ -348,6 +349,65 @@ class RpcSection(Section):
     websocket: RpcWebSocketSection = RpcWebSocketSection()
 
 
+class EditingSection(Section):
+    """Editing by voice what the daemon typed into a field (desktop typing; editors on the socket get the commands)."""
+
+    voice_commands: bool = True
+    """``select <words>``, ``correct that``, ``cap that``, ``all caps that``, ``no caps that``, each said as a
+    command of its own."""
+
+
+EDITING_COMMANDS = (
+    CommandDefinition(id="select_words", phrases=["select {words}"],
+                      variables=[CommandVariable(key="words", type="wildcard")]),
+    CommandDefinition(id="correct_that", phrases=["correct that"]),
+    CommandDefinition(id="cap_that", phrases=["cap that"]),
+    CommandDefinition(id="all_caps_that", phrases=["all caps that"]),
+    CommandDefinition(id="no_caps_that", phrases=["no caps that"]),
+)
+NEXT_BLANK = CommandDefinition(id="next_blank", phrases=["next blank"])
+AUTOTEXT_PREFIX = "autotext:"
+"""An auto-text's command id is this and its id."""
+
+
+class Autotext(Section):
+    """A text inserted by voice, with blanks the next dictations fill."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9_]{1,50}$")]
+    phrases: Annotated[list[Annotated[str, Field(min_length=1, max_length=100)]], Field(min_length=1, max_length=20)]
+    """What the clinician says to insert it, e.g. ``insert normal exam``."""
+    text: Annotated[str, Field(min_length=1, max_length=10000)]
+
+
+class AutotextsSection(Section):
+    """Auto-texts ("insert normal exam"): inserted like dictation, the first blank selected."""
+
+    blank: Literal["***", "[ ]"] = "***"
+    """What marks a blank in a text: ``***`` (as Epic's SmartPhrases) or ``[ ]`` (as Dragon's fields)."""
+    texts: Annotated[list[Autotext], Field(max_length=500)] = []
+
+    @field_validator("texts")
+    @classmethod
+    def _ids_are_unique(cls, texts: list[Autotext]) -> list[Autotext]:
+        ids = [text.id for text in texts]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"auto-text ids must be unique: {sorted({i for i in ids if ids.count(i) > 1})}")
+        return texts
+
+    def find(self, command_id: str) -> Autotext | None:
+        """The auto-text a command id names, if any."""
+        if not command_id.startswith(AUTOTEXT_PREFIX):
+            return None
+        return next((text for text in self.texts if text.id == command_id[len(AUTOTEXT_PREFIX):]), None)
+
+    def commands(self) -> list[CommandDefinition]:
+        """One command per auto-text, and ``next blank`` when there are any."""
+        if not self.texts:
+            return []
+        return [*(CommandDefinition(id=AUTOTEXT_PREFIX + text.id, phrases=list(text.phrases)) for text in self.texts),
+                NEXT_BLANK]
+
+
 class DaemonConfig(Section):
     """The whole file. Every section is optional; missing ones take their defaults."""
 
@@ -361,3 +421,16 @@ class DaemonConfig(Section):
     plugins: PluginsSection = PluginsSection()
     history: HistorySection = HistorySection()
     rpc: RpcSection = RpcSection()
+    editing: EditingSection = EditingSection()
+    autotexts: AutotextsSection = AutotextsSection()
+
+    def session_config(self) -> TranscribeConfig:
+        """The daemon's sessions: the transcription settings, with the commands of editing by voice and of
+        the auto-texts added (a command of the same id in ``transcription.commands`` wins)."""
+        config = self.transcription.to_transcribe_config()
+        own = {command.id for command in config.commands or []}
+        added = [*(EDITING_COMMANDS if self.editing.voice_commands else ()), *self.autotexts.commands()]
+        extra = [command for command in added if command.id not in own]
+        if not extra:
+            return config
+        return config.model_copy(update={"commands": [*(config.commands or []), *extra]})

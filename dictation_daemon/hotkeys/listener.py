@@ -14,6 +14,7 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
+from ..keys.names import MODIFIERS
 from .combo import ComboError, normalise_key
 from .grab import KeyGrab, display_gone_errors
 from .machine import Action, PushToTalk
@@ -69,9 +70,16 @@ def _quiet_listener_class() -> type:
 class HotkeyListener:
     """Runs a global keyboard listener for the lifetime of the daemon and calls ``on_action`` on the loop."""
 
-    def __init__(self, machine: PushToTalk, on_action: Callable[[Action], None], *, ready_timeout: float = 5.0) -> None:
+    def __init__(self, machine: PushToTalk, on_action: Callable[[Action], None], *, ready_timeout: float = 5.0,
+                 on_other_key: Callable[[], None] | None = None) -> None:
+        """``on_other_key`` is called on the loop for each press of a key that is neither a modifier nor
+        part of a hotkey: the user typing or moving the cursor."""
         self._machine = machine
         self._on_action = on_action
+        self._on_other_key = on_other_key
+        bindings = machine.bindings
+        self._combo_keys = frozenset(key for combo in (bindings.talk, bindings.cancel, bindings.paste_last)
+                                     if combo for key in combo.keys)
         self._ready_timeout = ready_timeout
         self._loop: asyncio.AbstractEventLoop | None = None
         self._listener: Any = None
@@ -150,6 +158,8 @@ class HotkeyListener:
     def _feed(self, name: str, down: bool, at: float) -> None:
         actions = self._machine.press(name, at) if down else self._machine.release(name, at)
         self._deliver(actions)
+        if down and self._on_other_key is not None and name not in self._combo_keys and name not in MODIFIERS:
+            self._on_other_key()
 
     def _on_tick(self) -> None:
         self._tick = None

@@ -4,8 +4,10 @@ The daemon cannot read another application's field; it knows only what it typed 
 last moved, and where it left the cursor. That is enough to select words by voice ("select chest pain"),
 to select the last dictation ("correct that"), to retype it ("cap that") and to move between the blanks
 of an auto-text ("next blank"): each is a cursor movement and a selection over known text, which the
-next dictation then replaces. A click or a key the user presses in the field breaks that knowledge;
-from then on these commands refuse (:class:`UnknownText` says why) rather than select the wrong words.
+next dictation then replaces. A click or a key the user presses in the field breaks that knowledge:
+these commands then refuse (:class:`UnknownText` says why) rather than select the wrong words, until
+the next dictation, and then reach only what was dictated since. Dictation itself goes on joining to
+what the daemon typed last, its best guess of what is before the cursor.
 
 Cursor movements are character counts: Left and Right move one character (a line break counts as one),
 Shift+Right extends a selection by one.
@@ -40,6 +42,52 @@ class Selection:
         return self.end - self.start
 
 
+@dataclass(frozen=True)
+class SelectWords:
+    """``select <words>``: the last occurrence of the words."""
+
+    words: str
+
+
+@dataclass(frozen=True)
+class SelectLast:
+    """``correct that``: the last dictation."""
+
+
+@dataclass(frozen=True)
+class Recase:
+    """``cap that`` (``capitalized``), ``all caps that`` (``upper``), ``no caps that`` (``lower``): the last
+    dictation retyped."""
+
+    style: str
+
+
+@dataclass(frozen=True)
+class NextBlank:
+    """``next blank``: the next blank of an auto-text."""
+
+    marker: str
+
+
+@dataclass(frozen=True)
+class InsertAutotext:
+    """An auto-text, joined like dictation, its first blank then selected."""
+
+    text: str
+    marker: str
+
+
+VoiceEdit = SelectWords | SelectLast | Recase | NextBlank | InsertAutotext
+Step = Selection | Edit
+"""What the keyboard does for a voice edit, in order: select, or take back and type."""
+
+RECASE = {
+    "capitalized": lambda text: re.sub(r"(?<![\w'])(\w)", lambda match: match.group(1).upper(), text),
+    "upper": str.upper,
+    "lower": str.lower,
+}
+
+
 class KnownField:
     """The text typed into one field since the focus moved there, the cursor, and a selection in it.
 
@@ -48,14 +96,25 @@ class KnownField:
     200 characters the joining rules look at as the head.
     """
 
-    def __init__(self, *, unknown_because: str | None = None) -> None:
+    def __init__(self) -> None:
         self._head = ""
         self._field = FieldText()
         self._tail = ""
         self._selection: Selection | None = None
         self._last: tuple[int, int] | None = None
-        self.unknown_because = unknown_because
-        """Why the daemon no longer knows the field's text (the user clicked or typed in it), or ``None``."""
+        self._known_from = 0
+        """Where the text the daemon still knows starts: what it typed before the user last touched the
+        field may have moved or changed."""
+        self.unknown_because: str | None = None
+        """Why the daemon does not know the field's text now (the user clicked or typed in it), or ``None``."""
+
+    def forget(self, reason: str) -> None:
+        """The user touched the field: nothing typed so far can be selected any more."""
+        self.unknown_because = reason
+        self._tail = ""
+        self._selection = None
+        self._last = None
+        self._known_from = len(self.text)
 
     @property
     def text(self) -> str:
@@ -77,6 +136,7 @@ class KnownField:
         edit = self._field.apply(segment)
         if edit is not None and segment.is_final:
             self._remember_last()
+            self.unknown_because = None
         return edit
 
     def insert(self, text: str) -> Edit:
@@ -84,6 +144,7 @@ class KnownField:
         self._replace_selection()
         edit = self._field.insert(text)
         self._remember_last()
+        self.unknown_because = None
         return edit
 
     def scratch_that(self) -> Edit:
@@ -94,6 +155,24 @@ class KnownField:
 
     # --- editing by voice -----------------------------------------------------------------------------
 
+    def edit_by_voice(self, edit: VoiceEdit) -> list[Step]:
+        """The steps of a voice edit; raises :class:`UnknownText` (having changed nothing) when it cannot."""
+        if isinstance(edit, SelectWords):
+            return [self.select_words(edit.words)]
+        if isinstance(edit, SelectLast):
+            return [self.select_last()]
+        if isinstance(edit, Recase):
+            retyped = RECASE[edit.style](self.last_dictation())
+            return [self.select_last(), self.retype_selection(retyped)]
+        if isinstance(edit, NextBlank):
+            return [self.select_next(edit.marker)]
+        start = self._selection.start if self._selection is not None else self.cursor
+        steps: list[Step] = [self.insert(edit.text)]
+        inserted = self.text.find(edit.marker, start)
+        if inserted >= 0:
+            steps.append(self._select(inserted, inserted + len(edit.marker)))
+        return steps
+
     def select_words(self, words: str) -> Selection:
         """Selects the last occurrence of ``words`` (case and punctuation between words aside)."""
         self._require_known()
@@ -101,7 +180,7 @@ class KnownField:
         if not parts:
             raise UnknownText("no words to select were heard")
         pattern = re.compile(r"(?<!\w)" + WORD_SEPARATORS.join(parts) + r"(?!\w)", re.IGNORECASE)
-        matches = list(pattern.finditer(self.text))
+        matches = list(pattern.finditer(self.text, self._known_from))
         if not matches:
             raise UnknownText("those words are not in what was dictated into this field")
         return self._select(matches[-1].start(), matches[-1].end())
@@ -119,7 +198,7 @@ class KnownField:
         text, cursor = self.text, self.cursor
         found = text.find(marker, cursor)
         if found < 0:
-            found = text.find(marker)
+            found = text.find(marker, self._known_from)
         if found < 0:
             raise UnknownText("no blank is left in what was dictated into this field")
         return self._select(found, found + len(marker))
@@ -166,6 +245,7 @@ class KnownField:
 
     def _start_at(self, before: str, after: str) -> None:
         """The cursor stands between ``before`` and ``after``; the joining rules see their nearest parts."""
+        self._known_from = min(self._known_from, len(before))
         window = len(before) - min(len(before), CONTEXT_CHARACTERS)
         self._head = before[:window]
         self._field = FieldText(before[window:], after)

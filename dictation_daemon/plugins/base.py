@@ -24,6 +24,7 @@ from ..config.model import DaemonConfig
 from ..events.delivery import Claim, Delivery
 from ..events.dictation import CommandEvent, StateEvent, TranscriptEvent
 from ..insertion.chords import Chord
+from ..insertion.known import VoiceEdit
 
 __all__ = ["Claim", "Delivery", "Inserter", "Plugin", "PluginContext", "PluginUnavailable"]
 
@@ -43,6 +44,10 @@ class Inserter(Protocol):
 
     async def press_chord(self, chord: Chord) -> None:
         """Presses a key chord; the cursor may be in another field afterwards."""
+
+    async def edit_by_voice(self, edit: VoiceEdit) -> None:
+        """Selects or retypes what was dictated into the field (:mod:`~dictation_daemon.insertion.known`);
+        raises :class:`~dictation_daemon.insertion.known.UnknownText` when it cannot, changing nothing."""
 
 
 @dataclass
@@ -96,3 +101,7 @@ class Plugin:
     async def on_paste(self, text: str) -> bool:
         """Insert a previous dictation again (``paste-last``); return ``True`` if this plugin inserted it."""
         return False
+
+    def on_user_input(self, what: str) -> None:
+        """The user pressed a key or clicked (``what`` says which, for messages); called on the loop at once,
+        ahead of queued events, so a plugin that relies on the focused field's text knows it may have changed."""

@@ -1,8 +1,10 @@
 """The ``commands`` plugin: voice commands as keys and editing actions in any application.
 
 ``plugins.commands.actions`` maps a command id to a key chord (``next_section: tab``) or a built-in action
-written ``@name``. Chords and actions go through the inserting plugin (keystroke or clipboard), so they
-wait for modifier keys like typed text does. A command without a mapping is left for other plugins.
+written ``@name``. Editing by voice (``select <words>``, ``correct that``, ``cap that`` ...) and the
+auto-texts of the configuration are built in. Chords and actions go through the inserting plugin
+(keystroke or clipboard), so they wait for modifier keys like typed text does. A command without a
+mapping is left for other plugins.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
+from ..config.model import AutotextsSection
 from ..events.dictation import CommandEvent
 from ..insertion.chords import Chord
+from ..insertion.known import InsertAutotext, NextBlank, Recase, SelectLast, SelectWords, UnknownText, VoiceEdit
 from .base import Inserter, Plugin, PluginContext
 
 logger = logging.getLogger(__name__)
@@ -42,8 +46,25 @@ def parse_actions(actions: Mapping[str, str]) -> dict[str, Action]:
     return {command_id: parse_action(text) for command_id, text in actions.items()}
 
 
+RECASE_STYLES = {"cap_that": "capitalized", "all_caps_that": "upper", "no_caps_that": "lower"}
+
+
+def voice_edit(event: CommandEvent, autotexts: AutotextsSection) -> VoiceEdit | None:
+    """The edit by voice a command asks for, if it is one."""
+    if event.id == "select_words":
+        return SelectWords((event.variables or {}).get("words", ""))
+    if event.id == "correct_that":
+        return SelectLast()
+    if event.id in RECASE_STYLES:
+        return Recase(RECASE_STYLES[event.id])
+    if event.id == "next_blank":
+        return NextBlank(autotexts.blank)
+    autotext = autotexts.find(event.id)
+    return InsertAutotext(autotext.text, autotexts.blank) if autotext is not None else None
+
+
 class CommandsPlugin(Plugin):
-    """Carries out mapped commands through the context's inserter."""
+    """Carries out mapped commands, edits by voice and auto-texts through the context's inserter."""
 
     name = "commands"
 
@@ -57,15 +78,23 @@ class CommandsPlugin(Plugin):
 
     async def on_command(self, event: CommandEvent) -> bool:
         action = self._actions.get(event.id)
+        edit = voice_edit(event, self._context.config.autotexts) if action is None else None
         inserter = self._context.inserter
-        if action is None:
+        if action is None and edit is None:
             return False
         if inserter is None:
             logger.warning("command %s: no inserting plugin is running to carry it out", event.id)
             return False
         if isinstance(action, Chord):
             await inserter.press_chord(action)
-        else:
+        elif action is not None:
             await action(inserter)
+        else:
+            assert edit is not None
+            try:
+                await inserter.edit_by_voice(edit)
+            except UnknownText as refusal:  # the field is left as it was; the reason names no dictated word
+                logger.warning("command %s not carried out: %s", event.id, refusal)
+                return True
         logger.info("command %s carried out", event.id)
         return True

@@ -1,10 +1,12 @@
 """The daemon's picture of the field it types into, and the edits that keep the field matching it.
 
 The daemon cannot read other applications' fields, so it remembers what it inserted since focus last
-moved (an :class:`~dictation_daemon.insertion.rules.FieldText`) and lets the insertion rules decide
-spacing and capitals from that. The picture starts afresh when the focused window changes or after a
-key chord that may move the cursor (Tab to the next field): the next text then counts as the start of a
-field. After a failed insertion the field holds an unknown part of the text, so it starts afresh too.
+moved (a :class:`~dictation_daemon.insertion.known.KnownField`) and lets the insertion rules decide
+spacing and capitals from that; editing by voice selects within it. The picture starts afresh when the
+focused window changes or after a key chord that may move the cursor (Tab to the next field): the next
+text then counts as the start of a field. After a failed insertion the field holds an unknown part of the
+text, and after the user clicks or types in it the daemon no longer knows where its words are, so it
+starts afresh then too, and edits by voice refuse until the next dictation there.
 
 The X calls block (the typer waits for held keys to come up), so they run on one thread of their
 own, in order, never on the event loop.
@@ -21,14 +23,18 @@ from typing import Protocol, TypeVar
 
 from ..events.dictation import TranscriptEvent
 from ..insertion.chords import Chord
+from ..insertion.known import InsertAutotext, KnownField, Selection, UnknownText, VoiceEdit
 from ..insertion.outcome import InsertionError, InsertionReport, KeysHeld
-from ..insertion.rules import Edit, FieldText
+from ..insertion.rules import Edit
 from ..insertion.window import WindowInfo
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
+LEFT, RIGHT, SHIFT_RIGHT = Chord.parse("left"), Chord.parse("right"), Chord.parse("shift+right")
+OWN_KEYS_SECONDS = 1.0
+"""How long after this field's own typing a key event may still be an echo of it rather than the user's."""
 HELD_KEYS_PATIENCE = 60.0
 """Seconds an insertion waits for held keys before it gives up (typing then would fire shortcuts)."""
 
@@ -52,8 +58,10 @@ class FocusedField:
         self._executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="insertion")
         self._make_writer = make_writer
         self._writer: Writer | None = None
-        self._field = FieldText()
+        self._field = KnownField()
         self._window: int | None = None
+        self._busy_until = 0.0
+        """Until when key events may be this field's own typing (see :meth:`user_touched`)."""
 
     async def open(self) -> None:
         """Creates the writer on the insertion thread (it connects to the X display)."""
@@ -75,6 +83,28 @@ class FocusedField:
     async def scratch_that(self) -> None:
         await self._write(self._field.scratch_that())
 
+    async def edit_by_voice(self, edit: VoiceEdit) -> None:
+        """Carries out a voice edit in the field as it stands; raises ``UnknownText`` when it cannot."""
+        writer = self._require_writer()
+        window = await self._run(writer.focused_window)
+        window_id = window.window_id if window is not None else None
+        if window_id != self._window:
+            if not isinstance(edit, InsertAutotext):
+                raise UnknownText("the focus moved to another window since the last dictation")
+            self._window = window_id  # an auto-text goes in like dictation: at the start of a new field
+            self.start_afresh()
+        for step in self._field.edit_by_voice(edit):
+            if isinstance(step, Selection):
+                await self._select(step)
+            else:
+                await self._write(step)
+
+    def user_touched(self, what: str) -> None:
+        """The user pressed a key or clicked (``what`` says which): unless it was this field's own typing,
+        the daemon no longer knows where the cursor is or what the field holds."""
+        if time.monotonic() >= self._busy_until:
+            self._field.forget(f"{what} after the last dictation")
+
     async def press_chord(self, chord: Chord) -> None:
         writer = self._require_writer()
         try:
@@ -85,7 +115,18 @@ class FocusedField:
 
     def start_afresh(self) -> None:
         """Forget the field: what comes next is typed as at the start of a field."""
-        self._field = FieldText()
+        self._field = KnownField()
+
+    async def _select(self, selection: Selection) -> None:
+        """Moves the cursor to the selection's start and extends it over the selection, key by key."""
+        writer = self._require_writer()
+        chords = [LEFT if selection.move < 0 else RIGHT] * abs(selection.move) + [SHIFT_RIGHT] * selection.extend
+        try:
+            for chord in chords:
+                await self._run(lambda chord=chord: writer.press_chord(chord))
+        except InsertionError as error:
+            logger.warning("selection stopped: %s", error)
+            self.start_afresh()
 
     async def _apply(self, change: Callable[[FieldText], Edit | None]) -> None:
         """Applies ``change`` to the field's text, afresh if the focus moved to another window, and writes its edit."""
@@ -137,4 +178,9 @@ class FocusedField:
         return self._writer
 
     async def _run(self, function: Callable[[], T]) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._executor, function)
+        """Runs a writer call on the insertion thread; key events until shortly after are taken for its own."""
+        self._busy_until = float("inf")
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._executor, function)
+        finally:
+            self._busy_until = time.monotonic() + OWN_KEYS_SECONDS

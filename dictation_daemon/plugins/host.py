@@ -76,6 +76,11 @@ class PluginHost:
         """Queues the event for the plugins; ``delivery`` when it was already claimed upstream."""
         self._queue.put_nowait(_Published(event, delivery))
 
+    def user_input(self, what: str) -> None:
+        """The user pressed a key or clicked (``what`` says which): each plugin hears of it at once."""
+        for plugin in self._plugins:
+            plugin.on_user_input(what)
+
     async def paste(self, text: str) -> bool:
         """Offers ``text`` to the plugins for insertion after every event queued before; ``True`` if inserted."""
         request = _Paste(text)

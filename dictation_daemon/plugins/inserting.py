@@ -70,6 +70,10 @@ class InsertingPlugin(Plugin):
             await self._field.segment(event)
         return False
 
+    def on_user_input(self, what: str) -> None:
+        if self._field is not None:
+            self._field.user_touched(what)
+
     async def on_paste(self, text: str) -> bool:
         if self._field is None:
             return False

@@ -66,13 +66,15 @@ class EhrApi:
     """The registration, target and configuration methods, and the notifications for each client."""
 
     def __init__(self, server: RpcServer, *, base_config: Callable[[], TranscribeConfig],
-                 configure: Callable[[TranscribeConfig | None], None]) -> None:
+                 configure: Callable[[TranscribeConfig | None], None],
+                 autotext: Callable[[str], str | None] = lambda command_id: None) -> None:
         """``base_config`` gives the daemon's transcription config; ``configure`` sets the next utterance's
-        (``None``: the daemon's own)."""
+        (``None``: the daemon's own); ``autotext`` gives the text of the auto-text a command id names."""
         self.server = server
         self.registry = Registry()
         self._base_config = base_config
         self._configure = configure
+        self._autotext = autotext
         server.on_disconnect(self._disconnected)
 
     def register_methods(self, dispatcher: Dispatcher) -> None:
@@ -95,6 +97,10 @@ class EhrApi:
             routed = self.registry.route_transcript(event)
             self.server.notify("transcript", routed.params, to=self._may_hear(None))
         elif isinstance(event, CommandEvent):
+            text = self._autotext(event.id)
+            if text is not None and self.paste(text):  # an editor gets an auto-text as text, blanks included
+                target = self.registry.target
+                return Delivery(CLAIMED_BY, target.field if target else None)
             routed = self.registry.route_command(event)
             recipients = self._may_hear(routed.recipients)
             if recipients:

@@ -62,9 +62,10 @@ class DaemonRig:
 
 @contextmanager
 def running_daemon(tmp_path: Path, rpc: dict[str, Any] | None = None, transcription: dict[str, Any] | None = None,
-                   plugins: list[Plugin] | None = None) -> Iterator[DaemonRig]:
+                   plugins: list[Plugin] | None = None, **sections: dict[str, Any]) -> Iterator[DaemonRig]:
     """A headless daemon on a private socket, its backend the scripted local server; ``plugins`` are added
-    after the configured ones (recorders standing where keystroke insertion would be)."""
+    after the configured ones (recorders standing where keystroke insertion would be); ``sections`` are
+    further configuration sections."""
     socket = tmp_path / "rpc" / "rpc.sock"
     started: Future[DaemonRig] = Future()
     stop_holder: dict[str, asyncio.Event] = {}
@@ -77,6 +78,7 @@ def running_daemon(tmp_path: Path, rpc: dict[str, Any] | None = None, transcript
                 "plugins": {"enabled": ["commands"]},
                 "rpc": {"socket_path": str(socket), **(rpc or {})},
                 "transcription": transcription or {},
+                **sections,
             })
             daemon = Daemon(config, headless=True)
             if plugins:

@@ -101,12 +101,18 @@ def test_blanks_are_selected_in_turn_and_filled_by_dictation():
         known.select_next("***")
 
 
-def test_after_the_user_touched_the_field_nothing_is_selected():
-    known = KnownField(unknown_because="you clicked in the field")
+def test_after_the_user_touched_the_field_only_what_is_dictated_next_can_be_selected():
+    known, field = dictated("chest pain since monday.")
+    known.forget("you clicked")
     with pytest.raises(UnknownText, match="clicked"):
         known.select_words("chest pain")
     with pytest.raises(UnknownText, match="clicked"):
         known.select_last()
+    field.edit(known.apply(Final("no chest pain at rest.", 3.0)))
+    assert field.text == "Chest pain since monday. No chest pain at rest."  # dictation still joins
+    selection = known.select_words("chest pain")
+    assert (selection.start, selection.end) == (len("Chest pain since monday. No "), len(field.text) - len(" at rest."))
+    assert known.select_last().start == len("Chest pain since monday. ")
 
 
 def test_a_long_field_keeps_its_head_beyond_the_joining_window():

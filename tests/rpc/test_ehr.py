@@ -14,6 +14,9 @@ from dictation_daemon.rpc.client import RpcCallError, RpcClient
 from .messages import call, initialize, notifications
 from testkit.rig.in_process import running_daemon
 
+DAEMON_COMMANDS = ("next_section", "previous_section", "scratch_that",  # the configuration's
+                   "select_words", "correct_that", "cap_that", "all_caps_that", "no_caps_that")  # editing by voice
+
 
 class Typist(Plugin):
     """Stands where keystroke insertion is: records the finals and commands that reach it."""
@@ -78,7 +81,7 @@ def test_an_editor_holding_the_target_gets_joined_edits_and_nothing_is_typed(rig
         initialize(editor, "editor")
         call(observer, "status")
         assert call(editor, "target.claim", {"field": "assessment", "before": "Stable.", "after": "Follow up."}) == {
-            "field": "assessment", "language": "en", "commands": ["next_section", "previous_section", "scratch_that"]}
+            "field": "assessment", "language": "en", "commands": [*DAEMON_COMMANDS]}
         rig.publish(interim("the patient", 1.0), final("the patient is well.", 1.0), final("no fever", 2.0),
                     final("no fever", 2.0))
         edits = [params["insert"] for params in notifications(editor, "transcript", 4)]
@@ -191,20 +194,34 @@ def test_session_configure_reopens_the_session_for_the_field_and_release_reverts
                      "variables": [{"key": "name", "type": "wildcard"}]}]
         result = call(editor, "session.configure", {"commands": commands, "formatting": {"numbers": "numerals"},
                                                    "spokenPunctuation": False})
-        assert result["commands"] == ["next_section", "previous_section", "scratch_that", "go_to_section",
-                                      "insert_template"]
-        wait_for_config(rig, lambda config: len(config.commands or []) == 5, "the field's configuration")
+        assert result["commands"] == [*DAEMON_COMMANDS, "go_to_section", "insert_template"]
+        wait_for_config(rig, lambda config: len(config.commands or []) == len(DAEMON_COMMANDS) + 2,
+                        "the field's configuration")
         config = rig.daemon.controller.sessions.config
         assert config.effective_formatting.numbers == "numerals" and not config.spoken_punctuation
         call(editor, "session.configure", {"commands": commands[:1], "commandsMode": "replace"})
         wait_for_config(rig, lambda config: [c.id for c in config.commands] == ["go_to_section"], "replace")
 
         call(editor, "target.release")
-        wait_for_config(rig, lambda config: len(config.commands or []) == 3 and config.spoken_punctuation,
-                        "the daemon's configuration")
+        wait_for_config(rig, lambda config: len(config.commands or []) == len(DAEMON_COMMANDS)
+                        and config.spoken_punctuation, "the daemon's configuration")
 
         call(editor, "target.claim", {"field": "plan", "configuration": {"language": "xx"}})
         error = notifications(observer, "error", 1)[0]
         assert error["source"] == "configuration" and error["field"] == "plan"
         wait_for_config(rig, lambda config: config.primary_language == "en", "the daemon's language back")
         assert call(observer, "status")["state"] == "idle"
+
+
+def test_an_editor_receives_an_autotext_as_text_with_its_blanks_and_next_blank_as_a_command(tmp_path, typist):
+    autotexts = {"texts": [{"id": "normal_exam", "phrases": ["insert normal exam"], "text": "Lungs: ***."}]}
+    with running_daemon(tmp_path, plugins=[typist], autotexts=autotexts) as rig, RpcClient(rig.socket) as editor:
+        initialize(editor, "EHR", commands=["next_blank"])
+        call(editor, "target.claim", {"field": "exam", "before": "Exam:"})
+        rig.publish(CommandEvent("autotext:normal_exam", None, "insert normal exam", 0.0, 1.0),
+                    CommandEvent("next_blank", None, "next blank", 2.0, 2.5))
+        inserted = notifications(editor, "transcript", 1)[0]
+        assert inserted["insert"] == {"delete": 0, "text": " Lungs: ***."} and inserted["field"] == "exam"
+        assert notifications(editor, "command", 1)[0]["id"] == "next_blank"
+        rig.drain_plugins()
+    assert typist.commands == [] and typist.typed == []
