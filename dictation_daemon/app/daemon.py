@@ -110,6 +110,7 @@ class Daemon:
         self._configure_logging = configure_logging
         self.events = EventHub()
         self.microphone = Microphone(config.audio.device, preroll_ms=config.audio.preroll_ms,
+                                     latency_ms=config.audio.latency_ms,
                                      on_failure=lambda error: self.controller.microphone_failed(error))
         cues = CuePlayer(volume=config.audio.cue_volume) if config.audio.cues else None
         self.controller = Controller(self.microphone, events=self.events, history=History(config.history.size),

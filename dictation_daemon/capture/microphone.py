@@ -5,14 +5,19 @@ ready; a user who starts speaking as they press the key would lose the first wor
 runs all the time into a short ring buffer (the pre-roll), and an utterance starts with that buffer.
 On release the utterance keeps recording a tail, so the last word is not cut off either.
 
-The PortAudio callback never blocks: it copies the block into a bounded inbox and wakes the event loop
-at most once per batch with ``call_soon_threadsafe``. Everything else happens on the event loop.
+The PortAudio callback never blocks: it copies the block into a bounded inbox and, while an utterance
+is recorded, wakes the event loop at most once per batch with ``call_soon_threadsafe``. Between
+utterances nothing needs the audio at once, so the loop is not woken for it: the inbox keeps the newest
+blocks and the loop takes them when an utterance starts, when the status is read and when the stall
+watchdog looks (so an idle daemon wakes a few times a minute, not a hundred times a second). Everything
+else happens on the event loop.
 """
 
 from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import enum
 import logging
 import time
@@ -81,10 +86,14 @@ class Microphone:
         device: str | int | None = None,
         *,
         preroll_ms: float = 300,
+        latency_ms: float = 100,
         inbox_blocks: int = 500,
         on_failure: Callable[[MicrophoneFailed], None] | None = None,
     ) -> None:
+        """``latency_ms`` is the input latency asked of PortAudio: larger means fewer, bigger blocks (less
+        CPU while the microphone is open all day), at the cost of the last block arriving that much later."""
         self._wanted_device = device
+        self._latency = latency_ms / 1000
         self._preroll_bytes = ms_to_bytes(preroll_ms)
         self._inbox_limit = inbox_blocks
         self._on_failure = on_failure
@@ -98,6 +107,8 @@ class Microphone:
         # Written by the PortAudio thread only; read on the loop.
         self._inbox: collections.deque[bytes] = collections.deque()
         self._wakeup_pending = False
+        self._recording = False
+        """Written on the loop, read by the PortAudio thread: wake the loop for each batch."""
         self._overruns = 0
         self._drops = 0
         # Loop-side state.
@@ -121,6 +132,7 @@ class Microphone:
 
     @property
     def stats(self) -> CaptureStats:
+        self._drain()
         level = rms_dbfs(self._last_block) if self._state is MicrophoneState.RUNNING else SILENCE_DBFS
         return CaptureStats(self._overruns, self._drops, level, self._received_bytes / BYTES_PER_SECOND)
 
@@ -157,6 +169,7 @@ class Microphone:
                 dtype="int16",
                 # blocksize=0 lets PortAudio choose: fixed sizes stall outright on some ALSA plugin set-ups.
                 blocksize=0,
+                latency=self._latency,
                 callback=self._callback,
                 finished_callback=lambda: self._finished_from_portaudio(generation),
             )
@@ -184,6 +197,7 @@ class Microphone:
             raise self._error or MicrophoneFailed("the microphone is not open")
         if self._utterance is not None:
             raise RuntimeError("an utterance is already being recorded")
+        self._recording = True  # before draining: a block that comes meanwhile wakes the loop
         self._drain()
         utterance = Utterance()
         utterance.deliver(b"".join(self._ring)[-self._preroll_bytes :] if self._preroll_bytes else b"")
@@ -212,10 +226,13 @@ class Microphone:
         if status.input_overflow:
             self._overruns += 1
         if len(self._inbox) >= self._inbox_limit:
-            self._drops += 1
-            return
+            if self._recording:
+                self._drops += 1
+                return
+            with contextlib.suppress(IndexError):  # idle: only the newest audio matters (the pre-roll)
+                self._inbox.popleft()
         self._inbox.append(indata.tobytes())
-        if not self._wakeup_pending:
+        if self._recording and not self._wakeup_pending:
             self._wakeup_pending = True
             try:
                 self._loop.call_soon_threadsafe(self._drain)  # type: ignore[union-attr]
@@ -259,8 +276,10 @@ class Microphone:
         self._utterance.end(outcome, error)
         self._utterance = None
         self._tail_left = None
+        self._recording = False
 
     def _check_stall(self) -> None:
+        self._drain()
         silent_for = time.monotonic() - self._last_block_at
         if silent_for >= (STALL_SECONDS if self._last_block else FIRST_BLOCK_SECONDS):
             self._fail(f"no audio from the input device for {silent_for:.1f} s")

@@ -163,6 +163,9 @@ class AudioSection(Section):
     """Audio from before the key press that each utterance starts with, so the first word is kept."""
     tail_ms: Annotated[float, Field(ge=0, le=3000)] = 400
     """Audio still recorded after the release, so the last word is kept."""
+    latency_ms: Annotated[float, Field(ge=20, le=500)] = 100
+    """Input latency asked of the sound system: the microphone is open all day, and bigger blocks cost
+    less CPU; the last words of a dictation arrive this much later at most."""
     cues: bool = False
     """Beeps at start and stop; they are filtered out of the recording."""
     cue_volume: Annotated[float, Field(ge=0, le=1)] = 0.3

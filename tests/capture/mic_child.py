@@ -97,14 +97,48 @@ async def cue_then_word(out: Path, sink: str, during: str, word: str) -> None:
 
 
 async def fall_behind(out: Path) -> None:
-    """Blocks the event loop with a tiny inbox, so blocks must be dropped and counted."""
+    """Blocks the event loop with a tiny inbox while an utterance records, so blocks must be dropped and
+    counted; the same block between utterances drops nothing (only the newest audio is kept then)."""
     microphone = Microphone(inbox_blocks=3)
     microphone.open()
     await audio_flowing(microphone)
     time.sleep(1.0)
     await asyncio.sleep(0.1)
+    idle_drops = microphone.stats.drops
+    microphone.start_utterance()
+    time.sleep(1.0)
+    await asyncio.sleep(0.1)
     stats = microphone.stats
-    (out / "result.json").write_text(json.dumps({"overruns": stats.overruns, "drops": stats.drops}))
+    microphone.cancel_utterance()
+    (out / "result.json").write_text(json.dumps({"overruns": stats.overruns, "drops": stats.drops,
+                                                 "idle_drops": idle_drops}))
+    microphone.close()
+
+
+async def idle_quiet(out: Path) -> None:
+    """Between utterances the loop is not woken for each block, and an utterance still starts with the
+    newest pre-roll."""
+    microphone = Microphone(preroll_ms=300)
+    microphone.open()
+    await audio_flowing(microphone)
+    drains = 0
+    drain = microphone._drain
+
+    def counted() -> None:
+        nonlocal drains
+        drains += 1
+        drain()
+
+    microphone._drain = counted  # type: ignore[method-assign]
+    await asyncio.sleep(2.0)
+    idle_drains = drains
+    utterance = microphone.start_utterance()
+    await asyncio.sleep(0.5)
+    recording_drains = drains - idle_drains
+    microphone.stop_utterance(0)
+    audio = await utterance.read_all()
+    (out / "result.json").write_text(json.dumps({"idle_drains": idle_drains, "recording_drains": recording_drains,
+                                                 "captured": len(audio)}))
     microphone.close()
 
 
@@ -165,6 +199,7 @@ SCENARIOS = {
     "preroll_and_tail": preroll_and_tail,
     "cue_then_word": cue_then_word,
     "fall_behind": fall_behind,
+    "idle_quiet": idle_quiet,
     "missing_device": missing_device,
     "cancel": cancel,
     "lose_and_reopen": lose_and_reopen,

@@ -55,7 +55,14 @@ def test_utterance_has_the_word_from_its_beginning_and_the_tail_but_nothing_afte
 
 def test_a_loop_that_falls_behind_drops_blocks_and_counts_them(microphone, tmp_path) -> None:
     result = run_child(microphone, "fall_behind", tmp_path)
-    assert result["drops"] > 0
+    assert result["drops"] > 0 and result["idle_drops"] == 0
+
+
+def test_between_utterances_the_loop_is_left_alone_and_the_pre_roll_stays_fresh(microphone, tmp_path) -> None:
+    result = run_child(microphone, "idle_quiet", tmp_path)
+    assert result["idle_drains"] <= 2, "woken for blocks while nothing was recorded"
+    assert result["recording_drains"] >= 5, "recording wakes the loop for every batch"
+    assert result["captured"] >= 2 * RATE * (0.3 + 0.4), "the 300 ms pre-roll and the half second after"
 
 
 def test_cancel_discards_the_utterance(microphone, tmp_path) -> None:
