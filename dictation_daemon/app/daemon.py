@@ -15,6 +15,7 @@ backend that cannot be opened, is logged and the configuration in force stays.
 from __future__ import annotations
 
 import asyncio
+import os
 import contextlib
 import logging
 import signal
@@ -38,6 +39,7 @@ from ..hotkeys.availability import HotkeyAvailability, Support, check_hotkeys
 from ..hotkeys.combo import parse_combo
 from ..hotkeys.listener import HotkeyListener, HotkeysUnavailable
 from ..hotkeys.pointer import ClickListener
+from ..overlay.process import Indicator
 from ..hotkeys.machine import Action, Bindings, Mode, PushToTalk
 from ..plugins.base import PluginContext
 from ..plugins.host import PluginHost
@@ -128,6 +130,7 @@ class Daemon:
         self._transcription: _Transcription | None = None
         self._listener: HotkeyListener | None = None
         self._clicks: ClickListener | None = None
+        self.indicator: Indicator | None = None
         self._reloading = asyncio.Lock()
         self._ready = asyncio.Event()
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -167,6 +170,7 @@ class Daemon:
             self._transcription.sessions.start()
             await self._start_rpc()
             await self._start_hotkeys(self.config)
+            await self._start_indicator()
             logger.info("dictation daemon ready (backend %s, hotkeys %s)",
                         self._transcription.kind, self.hotkeys.support.value)
             self._ready.set()
@@ -365,6 +369,14 @@ class Daemon:
             logger.warning("clicks are not seen (%s): edits by voice trust the field until its focus moves", error)
         logger.info("hotkeys: %s to talk (%s)", config.hotkeys.talk, config.hotkeys.mode)
 
+    async def _start_indicator(self) -> None:
+        """The on-screen indicator, on a desktop with an X display (XWayland included) unless it is off."""
+        if self.headless or not self.config.ui.overlay.enabled or not os.environ.get("DISPLAY"):
+            return
+        self.indicator = Indicator(self.config.ui.overlay, level=lambda: self.microphone.stats.level_dbfs)
+        await self.indicator.start()
+        self.events.subscribe(self.indicator.on_event)
+
     def _stop_hotkeys(self) -> None:
         if self._listener is not None:
             self._listener.stop()
@@ -386,6 +398,8 @@ class Daemon:
 
     async def _shutdown(self) -> None:
         self._stop_hotkeys()
+        if self.indicator is not None:
+            await self.indicator.close()
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)

@@ -22,8 +22,9 @@ BACKEND_SECTIONS = ("backend", "transcription", "engine", "editing", "autotexts"
 """What the backend and the session's config (its commands included) are made from."""
 HOTKEY_SECTIONS = ("hotkeys",)
 PLUGIN_SECTIONS = ("plugins", "autotexts")
-RESTART_SECTIONS = ("audio", "rpc", "history")
-"""Applied only at the next start: the socket keeps its clients, the microphone its pre-roll, history its entries."""
+RESTART_SECTIONS = ("audio", "rpc", "history", "ui")
+"""Applied only at the next start: the socket keeps its clients, the microphone its pre-roll, history its
+entries, the indicator its window."""
 
 
 @dataclass(frozen=True)

@@ -352,6 +352,24 @@ class RpcSection(Section):
     websocket: RpcWebSocketSection = RpcWebSocketSection()
 
 
+class OverlaySection(Section):
+    """The on-screen indicator (X11): a small window, always on top, that never takes the focus."""
+
+    enabled: bool = True
+    show_text: bool = False
+    """Show the words being dictated too. Off by default: a clinic's screen is seen by others."""
+    position: Literal["top-right", "top-left", "top", "bottom-right", "bottom-left", "bottom"] = "top-right"
+    size: Literal["small", "medium", "large"] = "medium"
+    margin: Annotated[int, Field(ge=0, le=2000)] = 24
+    """Pixels between the indicator and the screen's edges."""
+
+
+class UiSection(Section):
+    """What the clinician sees of the daemon on the desktop."""
+
+    overlay: OverlaySection = OverlaySection()
+
+
 class EditingSection(Section):
     """Editing by voice what the daemon typed into a field (desktop typing; editors on the socket get the commands)."""
 
@@ -426,6 +444,7 @@ class DaemonConfig(Section):
     rpc: RpcSection = RpcSection()
     editing: EditingSection = EditingSection()
     autotexts: AutotextsSection = AutotextsSection()
+    ui: UiSection = UiSection()
 
     def session_config(self) -> TranscribeConfig:
         """The daemon's sessions: the transcription settings, with the commands of editing by voice and of

@@ -1,5 +1,6 @@
-"""The graphical session: global hotkeys (through :mod:`..hotkeys.availability`) and typing or pasting
-(through the backend :mod:`..insertion.backend` picks, so the check tells what the plugins will do).
+"""The graphical session: global hotkeys (through :mod:`..hotkeys.availability`), typing or pasting
+(through the backend :mod:`..insertion.backend` picks, so the check tells what the plugins will do) and
+the on-screen indicator.
 
 Neither is required: without them the daemon still dictates through the socket and the command line.
 """
@@ -10,6 +11,7 @@ import os
 import shutil
 from collections.abc import Mapping
 
+from ..config.model import OverlaySection
 from ..hotkeys.availability import Support, check_hotkeys
 from ..insertion.backend import Preference, choose_backend
 from ..insertion.wlclipboard import DEB as WL_CLIPBOARD_DEB
@@ -112,3 +114,20 @@ def _xtest_problem(name: str) -> str | None:
         return None
     finally:
         connection.close()
+
+
+def check_indicator(settings: OverlaySection, environ: Mapping[str, str] = os.environ) -> Check:
+    """Whether the indicator can be shown here: it needs an X display (XWayland will do) and Tk."""
+    if not settings.enabled:
+        return ok("indicator", "off (ui.overlay.enabled is false)", required=False)
+    if not environ.get("DISPLAY"):
+        where = "a Wayland session without XWayland" if environ.get("WAYLAND_DISPLAY") else "no graphical session"
+        return warn("indicator", f"no on-screen indicator: {where}",
+                    "run the daemon inside an X11 session or with XWayland; `dictation-daemon status` tells "
+                    "whether it listens", required=False)
+    try:
+        import tkinter  # noqa: F401  (the indicator's toolkit)
+    except ImportError:
+        return warn("indicator", "no on-screen indicator: Tk is missing", "install Tk for Python "
+                    "(Debian: apt install python3-tk)", required=False)
+    return ok("indicator", f"shown at the {settings.position} of the screen", required=False)

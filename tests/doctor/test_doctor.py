@@ -51,8 +51,8 @@ def test_everything_works_on_a_desktop_with_a_microphone_that_hears(microphone, 
     checks = by_name(result)
     assert report["ok"] is True
     assert {name: check["status"] for name, check in checks.items()} == {
-        "configuration": "ok", "display and hotkeys": "ok", "typing and clipboard": "ok", "microphone": "ok",
-        "credentials": "ok", "backend": "ok", "control socket": "ok"}
+        "configuration": "ok", "display and hotkeys": "ok", "typing and clipboard": "ok", "indicator": "ok",
+        "microphone": "ok", "credentials": "ok", "backend": "ok", "control socket": "ok"}
     assert -40 < checks["microphone"]["level_dbfs"] < 0
     assert checks["backend"]["kind"] == "local" and checks["backend"]["round_trip_ms"] >= 0
 
@@ -65,6 +65,9 @@ def test_no_display_and_a_wrong_device_are_failures_with_advice(microphone, tmp_
     lines = result.stdout.splitlines()
     display = lines.index(next(line for line in lines if line.startswith("✗ display and hotkeys:")))
     assert "DISPLAY" in lines[display] and lines[display + 1].lstrip().startswith("→ start the daemon inside")
+    indicator = lines.index(next(line for line in lines if line.startswith("! indicator:")))
+    assert "no on-screen indicator: no graphical session" in lines[indicator]
+    assert lines[indicator + 1].lstrip().startswith("→ run the daemon inside an X11 session")
     microphone_line = next(line for line in lines if line.startswith("✗ microphone:"))
     assert "'no such microphone' matches no input device" in microphone_line
     assert "set audio.device" in lines[lines.index(microphone_line) + 1]
