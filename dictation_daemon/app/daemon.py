@@ -124,13 +124,13 @@ class Daemon:
             base_config=lambda: self.config.session_config(),
             autotext=self._autotext_text,
         ) if config.rpc.enabled else None
+        self.indicator: Indicator | None = None
         self.plugins = self._make_plugins(config)
         self.hotkeys = hotkey_availability(config, headless)
         self._control_started = False
         self._transcription: _Transcription | None = None
         self._listener: HotkeyListener | None = None
         self._clicks: ClickListener | None = None
-        self.indicator: Indicator | None = None
         self._reloading = asyncio.Lock()
         self._ready = asyncio.Event()
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -330,7 +330,7 @@ class Daemon:
 
     def _make_plugins(self, config: DaemonConfig) -> PluginHost:
         """The configured plugins; paste-last goes to an editor holding the target before them."""
-        plugins = create_plugins(config, PluginContext(config), headless=self.headless)
+        plugins = create_plugins(config, PluginContext(config, notice=self._notice), headless=self.headless)
         return PluginHost(plugins, paste_first=self.control.paste if self.control is not None else None)
 
     @staticmethod
@@ -368,6 +368,11 @@ class Daemon:
             self._clicks = None
             logger.warning("clicks are not seen (%s): edits by voice trust the field until its focus moves", error)
         logger.info("hotkeys: %s to talk (%s)", config.hotkeys.talk, config.hotkeys.mode)
+
+    def _notice(self, message: str) -> None:
+        """A sentence for the user from a plugin: on the indicator when there is one (always in the log)."""
+        if self.indicator is not None:
+            self.indicator.notice(message)
 
     async def _start_indicator(self) -> None:
         """The on-screen indicator, on a desktop with an X display (XWayland included) unless it is off."""

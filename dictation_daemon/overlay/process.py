@@ -24,6 +24,8 @@ from .view import View, view_of
 logger = logging.getLogger(__name__)
 
 LEVEL_SECONDS = 0.1
+NOTICE_SECONDS = 6.0
+"""How long a notice stays on the indicator."""
 
 
 class Indicator:
@@ -39,6 +41,8 @@ class Indicator:
         self._interim = ""
         self._sent: View | None = None
         self._meter: asyncio.TimerHandle | None = None
+        self._notice = ""
+        self._notice_timer: asyncio.TimerHandle | None = None
         self.problem: str | None = None
         """Why there is no indicator, once it failed."""
 
@@ -71,9 +75,22 @@ class Indicator:
             return
         self._show()
 
+    def notice(self, message: str) -> None:
+        """Shows a short sentence (why a command did nothing) for :data:`NOTICE_SECONDS`."""
+        self._notice = message
+        if self._notice_timer is not None:
+            self._notice_timer.cancel()
+        self._notice_timer = asyncio.get_running_loop().call_later(NOTICE_SECONDS, self._end_notice)
+        self._show()
+
+    def _end_notice(self) -> None:
+        self._notice, self._notice_timer = "", None
+        self._show()
+
     async def close(self) -> None:
-        if self._meter is not None:
-            self._meter.cancel()
+        for timer in (self._meter, self._notice_timer):
+            if timer is not None:
+                timer.cancel()
         process, self._process = self._process, None
         if process is not None and process.returncode is None:
             assert process.stdin is not None
@@ -88,7 +105,7 @@ class Indicator:
         listening = self._state is State.LISTENING
         view = view_of(self._state, reason=self._reason, connection=self._connection,
                        level_dbfs=self._level() if listening else None, interim=self._interim,
-                       show_text=self._settings.show_text)
+                       show_text=self._settings.show_text, notice=self._notice)
         self._send(view)
         if listening and self._meter is None:
             self._meter = asyncio.get_running_loop().call_later(LEVEL_SECONDS, self._sample_level)

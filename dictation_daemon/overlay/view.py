@@ -35,12 +35,14 @@ class View:
 
 
 def view_of(state: State, *, reason: str | None = None, connection: ConnectionStatus | None = None,
-            level_dbfs: float | None = None, interim: str = "", show_text: bool = False) -> View:
+            level_dbfs: float | None = None, interim: str = "", show_text: bool = False, notice: str = "") -> View:
     """The indicator for this moment. The connection's sentence wins the detail line while it is not
-    uneventful (reconnecting, buffering: the user learns words are waiting, not lost)."""
+    uneventful (reconnecting, buffering: the user learns words are waiting, not lost); then a notice (why a
+    command did nothing); then, if allowed, the interim text."""
     detail = ""
     if connection is not None and connection.state not in UNEVENTFUL:
         detail = connection.describe()
+    detail = detail or notice
     if state is State.LISTENING:
         if not detail and show_text and interim:
             detail = interim[-DETAIL_CHARACTERS:]

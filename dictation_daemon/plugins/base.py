@@ -16,7 +16,7 @@ of the plugin interface.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
@@ -55,11 +55,13 @@ class PluginContext:
     """What all plugins share: the configuration and the services one plugin offers the others.
 
     ``inserter`` is set by the plugin that inserts text (keystroke or clipboard) when it starts, so plugins
-    enabled after it can insert or press keys through it.
+    enabled after it can insert or press keys through it. ``notice`` shows the user a short sentence (on
+    the indicator): why a command did nothing, for instance. It must never carry dictated words.
     """
 
     config: DaemonConfig
     inserter: Inserter | None = None
+    notice: Callable[[str], None] = lambda message: None
 
 
 class Plugin:

@@ -95,6 +95,7 @@ class CommandsPlugin(Plugin):
                 await inserter.edit_by_voice(edit)
             except UnknownText as refusal:  # the field is left as it was; the reason names no dictated word
                 logger.warning("command %s not carried out: %s", event.id, refusal)
+                self._context.notice(f"{event.id.replace('_', ' ').capitalize()}: nothing done, {refusal}")
                 return True
         logger.info("command %s carried out", event.id)
         return True

@@ -16,6 +16,7 @@ from testkit.rig.daemon import spoken, words
 from testkit.rig.textfield import TextFieldWindow
 
 from .test_desktop import hold_and_speak
+from .test_indicator import indicator_geometry, screenshot
 
 pytestmark = [pytest.mark.desktop, pytest.mark.engine]
 
@@ -62,7 +63,12 @@ def test_after_a_click_in_the_field_select_changes_nothing(start_daemon, microph
         before = say(daemon, microphone, tmp_path, "pain", "the patient reports chest pain period", window)
         daemon.xdotool("mousemove", "--window", str(window.window_id), "40", "20", "click", "1")
         clicked = window.settle(0.5)
+        ready = indicator_geometry(daemon)
         say(daemon, microphone, tmp_path, "select", "select chest pain", window)
         after = window.settle(1.0)
+        explained = indicator_geometry(daemon)
+        screenshot(x_display, explained, tmp_path / "why.png")
     assert after == clicked == before
-    assert "not carried out" in daemon.log.read_text()
+    assert "command select_words not carried out: the daemon no longer knows this field's text: you clicked" \
+        in daemon.log.read_text()
+    assert explained[3] > ready[3], "the indicator grew the line that says why"
