@@ -216,3 +216,13 @@ def test_the_page_reconnects_by_itself_after_the_daemon_restarts(browser: Browse
         second.publish(final("recheck in a week.", 0.0, 1.0))
         page.wait_for(lambda: page.value("plan") == "Recheck in a week.", "dictation after the restart")
     context.close()
+
+
+def test_the_dictation_button_toggles_dictation_and_the_field_keeps_the_focus(ehr: EhrPage, rig: DaemonRig):
+    ehr.focus("assessment")
+    with RpcClient.connect(rig.socket) as observer:
+        before = observer.call("status")["state"]
+        ehr.page.click("#dictate")
+        ehr.wait_for(lambda: observer.call("status")["state"] != before, "the daemon to start dictating")
+    assert ehr.active() == "assessment"
+    assert ehr.page.get_attribute("#dictate", "data-state") in ("listening", "error")
