@@ -22,6 +22,7 @@ pytestmark = [pytest.mark.desktop, pytest.mark.engine]
 
 AUTOTEXTS = {"texts": [{"id": "normal_exam", "phrases": ["insert normal exam"],
                         "text": "Lungs: ***. Heart: ***."}]}
+EDITING = {"editing": {"voice_commands": True}}
 
 
 def say(daemon, microphone, tmp_path, name: str, text: str, window: TextFieldWindow) -> str:
@@ -44,7 +45,7 @@ def test_an_autotext_is_inserted_and_its_two_blanks_are_filled_by_voice(start_da
 
 
 def test_select_replaces_words_and_cap_that_retypes_the_last_dictation(start_daemon, microphone, x_display, tmp_path):
-    daemon = start_daemon()
+    daemon = start_daemon(EDITING)
     with TextFieldWindow(x_display) as window:
         before = say(daemon, microphone, tmp_path, "pain", "the patient reports chest pain period", window)
         assert words(before) == "the patient reports chest pain".split()
@@ -58,7 +59,7 @@ def test_select_replaces_words_and_cap_that_retypes_the_last_dictation(start_dae
 
 
 def test_after_a_click_in_the_field_select_changes_nothing(start_daemon, microphone, x_display, tmp_path):
-    daemon = start_daemon()
+    daemon = start_daemon(EDITING)
     with TextFieldWindow(x_display) as window:
         before = say(daemon, microphone, tmp_path, "pain", "the patient reports chest pain period", window)
         daemon.xdotool("mousemove", "--window", str(window.window_id), "40", "20", "click", "1")

@@ -20,14 +20,14 @@ EXAM = {"id": "normal_exam", "phrases": ["insert normal exam"], "text": "Lungs: 
 
 def test_autotexts_and_editing_add_their_commands_and_the_users_own_command_wins():
     config = DaemonConfig.model_validate({
-        "autotexts": {"texts": [EXAM]},
+        "autotexts": {"texts": [EXAM]}, "editing": {"voice_commands": True},
         "transcription": {"commands": [{"id": "correct_that", "phrases": ["fix that"]}]},
     })
     commands = {command.id: command.phrases for command in config.session_config().commands}
     assert commands["correct_that"] == ["fix that"]
     assert commands["autotext:normal_exam"] == ["insert normal exam"] and commands["next_blank"] == ["next blank"]
     assert commands["select_words"] == ["select {words}"]
-    plain = DaemonConfig.model_validate({"editing": {"voice_commands": False}}).session_config()
+    plain = DaemonConfig().session_config()  # editing by voice is asked for, not a default
     assert [command.id for command in plain.commands] == ["next_section", "previous_section", "scratch_that"]
 
 

@@ -14,8 +14,7 @@ from dictation_daemon.rpc.client import RpcCallError, RpcClient
 from .messages import call, initialize, notifications
 from testkit.rig.in_process import running_daemon
 
-DAEMON_COMMANDS = ("next_section", "previous_section", "scratch_that",  # the configuration's
-                   "select_words", "correct_that", "cap_that", "all_caps_that", "no_caps_that")  # editing by voice
+DAEMON_COMMANDS = ("next_section", "previous_section", "scratch_that")
 
 
 class Typist(Plugin):
