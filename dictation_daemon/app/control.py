@@ -45,6 +45,7 @@ class ControlSocket:
         paste: Callable[[str], Awaitable[bool]],
         base_config: Callable[[], TranscribeConfig],
         autotext: Callable[[str], str | None],
+        notice: Callable[[str, float], None],
     ) -> None:
         self.dispatcher = Dispatcher(timeout=section.request_timeout_seconds)
         register_daemon_methods(self.dispatcher, controller, status, paste)
@@ -61,7 +62,7 @@ class ControlSocket:
         self.api = EhrApi(self.server, base_config=base_config, configure=self.configurator.configure,
                           autotext=autotext)
         self.api.register_methods(self.dispatcher)
-        self.pairing_notice = PairingNotice()
+        self.pairing_notice = PairingNotice(notice)
         if self.websocket is not None and section.websocket.pairing:
             SiteAccess(self.server, section.websocket.pairings_file or default_pairings_file(),
                        announce=self.pairing_notice).register_methods(self.dispatcher)

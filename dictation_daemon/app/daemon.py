@@ -39,7 +39,7 @@ from ..hotkeys.availability import HotkeyAvailability, Support, check_hotkeys
 from ..hotkeys.combo import parse_combo
 from ..hotkeys.listener import HotkeyListener, HotkeysUnavailable
 from ..hotkeys.pointer import ClickListener
-from ..overlay.process import Indicator
+from ..overlay.process import NOTICE_SECONDS, Indicator
 from ..hotkeys.machine import Action, Bindings, Mode, PushToTalk
 from ..plugins.base import PluginContext
 from ..plugins.host import PluginHost
@@ -122,7 +122,7 @@ class Daemon:
             config.rpc, self.controller, self.events, status=self.status,
             paste=lambda text: self.plugins.paste(text),
             base_config=lambda: self.config.session_config(),
-            autotext=self._autotext_text,
+            autotext=self._autotext_text, notice=self._notice,
         ) if config.rpc.enabled else None
         self.indicator: Indicator | None = None
         self.plugins = self._make_plugins(config)
@@ -369,10 +369,11 @@ class Daemon:
             logger.warning("clicks are not seen (%s): edits by voice trust the field until its focus moves", error)
         logger.info("hotkeys: %s to talk (%s)", config.hotkeys.talk, config.hotkeys.mode)
 
-    def _notice(self, message: str) -> None:
-        """A sentence for the user from a plugin: on the indicator when there is one (always in the log)."""
+    def _notice(self, message: str, seconds: float = NOTICE_SECONDS) -> None:
+        """A sentence for the user (why a command did nothing, a page's pairing code): on the indicator when
+        there is one; the caller logs it."""
         if self.indicator is not None:
-            self.indicator.notice(message)
+            self.indicator.notice(message, seconds)
 
     async def _start_indicator(self) -> None:
         """The on-screen indicator, on a desktop with an X display (XWayland included) unless it is off."""

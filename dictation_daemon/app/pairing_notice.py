@@ -1,8 +1,8 @@
 """Telling the user a web page asks to pair: a desktop notification with the page's origin and code.
 
 The code also goes to the daemon's log (a warning), so a headless session or a desktop without a
-notification server still shows it; the notification is a convenience on top, sent by ``notify-send``
-where it is installed, and never waited for.
+notification server still shows it; the indicator shows it while the request waits, and the desktop
+notification, sent by ``notify-send`` where it is installed, is never waited for.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ import contextlib
 import logging
 import os
 import shutil
+import time
+from collections.abc import Callable
 
 from ..rpc.pairing import Request
 
@@ -21,12 +23,20 @@ NOTIFY_SECONDS = 5.0
 
 
 class PairingNotice:
-    """Announces pairing requests on the desktop; :meth:`close` waits for the last notification to be sent."""
+    """Announces pairing requests on the indicator (``show``) and the desktop; :meth:`close` waits for the last
+    notification to be sent."""
 
-    def __init__(self) -> None:
+    def __init__(self, show: Callable[[str, float], None] = lambda message, seconds: None) -> None:
+        self._show = show
         self._tasks: set[asyncio.Task[None]] = set()
 
-    def __call__(self, request: Request) -> None:
+    def __call__(self, request: Request | None) -> None:
+        if request is None:  # confirmed: the indicator stops asking
+            self._show("", 0.0)
+            return
+        self._show(f"{request.site or request.origin} asks to use dictation. If the page shows "
+                   f"{request.code[:3]} {request.code[3:]}, run: dictation-daemon pair {request.code}",
+                   max(0.0, request.expires - time.time()))
         program = shutil.which("notify-send")
         if program is None or not (os.environ.get("DBUS_SESSION_BUS_ADDRESS") or os.environ.get("XDG_RUNTIME_DIR")):
             return

@@ -75,12 +75,12 @@ class Indicator:
             return
         self._show()
 
-    def notice(self, message: str) -> None:
-        """Shows a short sentence (why a command did nothing) for :data:`NOTICE_SECONDS`."""
+    def notice(self, message: str, seconds: float = NOTICE_SECONDS) -> None:
+        """Shows a short sentence (why a command did nothing, a pairing code) for ``seconds``."""
         self._notice = message
         if self._notice_timer is not None:
             self._notice_timer.cancel()
-        self._notice_timer = asyncio.get_running_loop().call_later(NOTICE_SECONDS, self._end_notice)
+        self._notice_timer = asyncio.get_running_loop().call_later(seconds, self._end_notice)
         self._show()
 
     def _end_notice(self) -> None:

@@ -29,9 +29,10 @@ PAIRING_REFUSED = -32030
 
 
 class SiteAccess:
-    """Pairings of web pages with this daemon, kept in ``path``; ``announce`` tells the user a page asks."""
+    """Pairings of web pages with this daemon, kept in ``path``; ``announce`` tells the user a page asks
+    (``announce(None)``: no page waits any more)."""
 
-    def __init__(self, server: RpcServer, path: Path, *, announce: Callable[[Request], None]) -> None:
+    def __init__(self, server: RpcServer, path: Path, *, announce: Callable[[Request | None], None]) -> None:
         self._server = server
         self._path = path
         self._announce = announce
@@ -83,6 +84,8 @@ class SiteAccess:
         except PairingRefused as error:
             raise RpcError(PAIRING_REFUSED, str(error)) from None
         self._save()
+        if not self._book.waiting(time.time()):
+            self._announce(None)
         if self._server.grant(waiting.client, site=pairing.id):
             self._server.notify("paired", {"id": pairing.id, "token": token}, to=(waiting.client,))
         logger.info("paired %s as %s", pairing.origin, pairing.id)

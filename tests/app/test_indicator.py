@@ -4,12 +4,15 @@ after; the field keeps the keyboard focus and receives the text exactly."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 import subprocess
 import threading
 from pathlib import Path
 
 import pytest
 from PIL import Image, ImageGrab
+from websockets.asyncio.client import connect
 
 from testkit.rig.daemon import TALK, spoken, words
 from testkit.rig.textfield import TextFieldWindow
@@ -84,3 +87,24 @@ def test_the_indicator_can_be_turned_off(start_daemon, microphone, x_display, tm
     shown = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", WINDOW_NAME], env=daemon.env,
                            capture_output=True)
     assert shown.returncode == 1
+
+
+def test_a_pages_pairing_code_shows_on_the_indicator_until_it_is_confirmed(start_daemon, x_display, tmp_path):
+    origin = "https://ehr.example.org"
+    daemon = start_daemon({"rpc": {"websocket": {"enabled": True, "port": 0, "allowed_origins": [origin],
+                                                 "pairings_file": str(tmp_path / "pairings.json")}}})
+    url = json.loads((daemon.socket.parent / "rpc-endpoint.json").read_text())["websocket"]
+    ready = indicator_geometry(daemon)
+
+    async def page() -> None:
+        async with connect(url, origin=origin) as websocket:
+            await websocket.send('{"jsonrpc":"2.0","id":1,"method":"pairing.request","params":{"site":"Clinic"}}')
+            code = json.loads(await websocket.recv())["result"]["code"]
+            asking = await asyncio.to_thread(indicator_geometry, daemon)
+            await asyncio.to_thread(screenshot, x_display, asking, tmp_path / "pairing.png")
+            assert asking[3] > ready[3], "the indicator shows the request with its code"
+            assert (await asyncio.to_thread(daemon.cli, "pair", code)).returncode == 0
+            assert json.loads(await websocket.recv())["method"] == "paired"
+
+    asyncio.run(page())
+    daemon.wait_for(lambda status: indicator_geometry(daemon)[3] == ready[3], "the indicator to stop asking")
