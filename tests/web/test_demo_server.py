@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import http.client
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -54,3 +56,24 @@ def test_a_folder_without_the_page_or_react_is_a_clear_error(tmp_path: Path):
     (tmp_path / "demo" / "index.html").write_text("<p>")
     with pytest.raises(FileNotFoundError, match="npm ci"):
         DemoServer(tmp_path)
+
+
+def test_the_web_demo_command_serves_the_page_and_says_what_the_daemon_must_allow(tmp_path):
+    config = tmp_path / "config.yaml"
+    config.write_text("rpc:\n  websocket:\n    enabled: false\n")
+    command = subprocess.Popen([str(Path(sys.executable).parent / "dictation-daemon"), "web-demo", "--port", "0",
+                                "--config", str(config)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert command.stdout is not None
+        first = command.stdout.readline()
+        assert first.startswith("demo EHR page: http://127.0.0.1:")
+        origin = first.split()[-1].split("/demo/")[0]
+        advice = [command.stdout.readline() for _ in range(5)]
+        assert advice[0].startswith("the daemon must allow it") and f"allowed_origins: [{origin}]" in "".join(advice)
+        host, port = origin.removeprefix("http://").split(":")
+        connection = http.client.HTTPConnection(host, int(port), timeout=10)
+        connection.request("GET", "/demo/")
+        assert connection.getresponse().status == 200
+    finally:
+        command.terminate()
+        command.wait(10)
