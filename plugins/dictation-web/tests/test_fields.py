@@ -115,6 +115,23 @@ def test_a_react_controlled_field_keeps_the_dictated_text_in_its_state(ehr: EhrP
     assert state == "Review in two weeks"
 
 
+def test_a_contenteditable_takes_dictation_at_the_caret_with_interims_replaced(ehr: EhrPage, rig: DaemonRig):
+    ehr.page.click("#addendum")
+    ehr.page.keyboard.type("Called the family.")
+    ehr.page.wait_for_timeout(400)
+    ehr.wait_claimed("addendum")
+
+    def text() -> str:
+        return ehr.page.inner_text("#addendum")
+
+    rig.publish(interim("they agree", 0.0, 0.5))
+    ehr.wait_for(lambda: text() == "Called the family. They agree", "the interim in place")
+    rig.publish(final("they agree with the plan.", 0.0, 1.0))
+    ehr.wait_for(lambda: text() == "Called the family. They agree with the plan.", "the final in place")
+    ehr.page.keyboard.press("Control+z")
+    assert text() == "Called the family."
+
+
 def test_section_commands_move_the_focus_and_the_claim(ehr: EhrPage, rig: DaemonRig):
     ehr.focus("subjective")
     rig.publish(CommandEvent("next_section", None, "next section", 0.0, 0.5))
