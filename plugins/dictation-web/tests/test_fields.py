@@ -103,8 +103,8 @@ def test_undo_takes_back_one_dictated_phrase_at_a_time_and_never_the_interims(eh
     assert ehr.value("assessment") == "Stable. Improving."
     ehr.page.keyboard.press("Control+z")
     assert ehr.value("assessment") == "Stable."
-    ehr.page.keyboard.press("Control+z")  # then the user's own typing, as typed
-    assert ehr.value("assessment") in ("", "Stable")
+    ehr.page.keyboard.press("Control+z")  # then the user's own typing, in steps the browser chose
+    assert "Stable.".startswith(ehr.value("assessment")) and ehr.value("assessment") != "Stable."
 
 
 def test_a_react_controlled_field_keeps_the_dictated_text_in_its_state(ehr: EhrPage, rig: DaemonRig):
