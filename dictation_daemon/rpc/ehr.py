@@ -103,10 +103,9 @@ class EhrApi:
                 return Delivery(CLAIMED_BY, target.field if target else None)
             routed = self.registry.route_command(event)
             recipients = self._may_hear(routed.recipients)
-            if recipients:
-                self.server.notify("command", routed.params, to=recipients)
             if not recipients:
                 return None
+            self.server.notify("command", routed.params, to=recipients)
         elif isinstance(event, StateEvent):
             self.server.notify("state", event.to_json())
             return None

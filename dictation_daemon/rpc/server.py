@@ -18,6 +18,7 @@ import logging
 import os
 import secrets
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -72,6 +73,13 @@ class SiteTokens(Protocol):
     def check(self, token: str, origin: str | None) -> str | None:
         """The pairing id ``token`` was issued to for ``origin``, or ``None``."""
         ...
+
+
+@dataclass(frozen=True)
+class Credential:
+    """Who a token proves a client is: the user (``site`` is ``None``) or the paired web page ``site``."""
+
+    site: str | None = None
 
 
 class RpcServer:
@@ -279,6 +287,14 @@ class RpcServer:
         if connection.peer.close_after_answer:
             connection.close_when_sent()
 
+    def credential(self, token: object, origin: str | None) -> Credential | None:
+        """What ``token`` proves: the endpoint file's token the user, a paired page's token (from the origin
+        it was given to) that page; ``None`` for anything else."""
+        if self.check_token(token):
+            return Credential()
+        site = self.sites.check(token, origin) if self.sites is not None and isinstance(token, str) else None
+        return Credential(site) if site is not None else None
+
     def check_token(self, token: object) -> bool:
         """Whether ``token`` is this server's, compared in constant time."""
         return isinstance(token, str) and hmac.compare_digest(token.encode(), self.token.encode())
@@ -293,10 +309,8 @@ class RpcServer:
             token: str | None = AuthenticateParams.model_validate(params).token
         except ValidationError:
             token = None
-        site = None
-        if token is not None and not self.check_token(token) and self.sites is not None:
-            site = self.sites.check(token, peer.origin)
-        if not self.check_token(token) and site is None:
+        credential = self.credential(token, peer.origin)
+        if credential is None:
             if not peer.authenticated:  # on a connection already trusted (Unix socket) a wrong token changes nothing
                 logger.warning("rpc client %d gave a wrong token; disconnected", peer.number)
                 peer.close_after_answer = True
@@ -307,7 +321,7 @@ class RpcServer:
             peer.close_after_answer = True
             raise RpcError(TOO_MANY_CLIENTS, "too many clients")
         peer.authenticated = True
-        peer.site = site
+        peer.site = credential.site
         peer.waits_until = None
         return {"authenticated": True}
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import weakref
 from collections.abc import Sequence
 from http import HTTPStatus
 from typing import Any
@@ -32,7 +33,7 @@ from .jsonrpc import (
     encode,
     error_response,
 )
-from .server import RpcServer
+from .server import Credential, RpcServer
 from .stream import AUTHENTICATION_SECONDS
 
 logger = logging.getLogger(__name__)
@@ -63,17 +64,21 @@ class WebSocketTransport:
                 logger.warning("refused a websocket connection from origin %r (not in rpc.websocket.allowed_origins)",
                                origin)
                 return connection.respond(HTTPStatus.FORBIDDEN, "origin not allowed\n")
-            token = _query_token(request)
-            if token is not None and _authenticated_as(server, token, origin) is None:
-                logger.warning("refused a websocket connection: wrong token")
-                return connection.respond(HTTPStatus.UNAUTHORIZED, "wrong token\n")
+            token = parse_qs(urlsplit(request.path).query).get("token", [None])[0]
+            if token is not None:
+                credential = server.credential(token, origin)
+                if credential is None:
+                    logger.warning("refused a websocket connection: wrong token")
+                    return connection.respond(HTTPStatus.UNAUTHORIZED, "wrong token\n")
+                credentials[connection] = credential
             return None
 
         async def handler(websocket: ServerConnection) -> None:
             assert websocket.request is not None
-            origin = websocket.request.headers["Origin"]
-            token = _query_token(websocket.request)
-            await _serve(server, websocket, origin, None if token is None else _authenticated_as(server, token, origin))
+            await _serve(server, websocket, websocket.request.headers["Origin"], credentials.pop(websocket, None))
+
+        credentials: weakref.WeakKeyDictionary[ServerConnection, Credential] = weakref.WeakKeyDictionary()
+        """What the handshake's ``?token=`` proved, for the connection's handler."""
 
         self._endpoint = await serve(handler, "127.0.0.1", self._port, process_request=check,
                                      max_size=MAX_READ_BYTES, compression=None)
@@ -89,24 +94,10 @@ class WebSocketTransport:
         return {"websocket": self.url}
 
 
-def _query_token(request: Request) -> str | None:
-    return parse_qs(urlsplit(request.path).query).get("token", [None])[0]
-
-
-def _authenticated_as(server: RpcServer, token: str, origin: str) -> tuple[str | None] | None:
-    """``(None,)`` for the endpoint file's token, ``(pairing id,)`` for a paired page's, ``None`` for neither."""
-    if server.check_token(token):
-        return (None,)
-    site = server.sites.check(token, origin) if server.sites is not None else None
-    return None if site is None else (site,)
-
-
-async def _serve(server: RpcServer, websocket: ServerConnection, origin: str,
-                 authenticated_as: tuple[str | None] | None) -> None:
-    peer = server.new_peer(authenticated=authenticated_as is not None)
+async def _serve(server: RpcServer, websocket: ServerConnection, origin: str, credential: Credential | None) -> None:
+    peer = server.new_peer(authenticated=credential is not None)
     peer.origin = origin
-    if authenticated_as is not None:
-        peer.site = authenticated_as[0]
+    peer.site = credential.site if credential is not None else None
 
     async def write(line: bytes) -> None:
         await websocket.send(line.rstrip(b"\n").decode())
