@@ -5,8 +5,9 @@ moved (a :class:`~dictation_daemon.insertion.known.KnownField`) and lets the ins
 spacing and capitals from that; editing by voice selects within it. The picture starts afresh when the
 focused window changes or after a key chord that may move the cursor (Tab to the next field): the next
 text then counts as the start of a field. After a failed insertion the field holds an unknown part of the
-text, and after the user clicks or types in it the daemon no longer knows where its words are, so it
-starts afresh then too, and edits by voice refuse until the next dictation there.
+text, so it starts afresh too. After the user clicks or types in it the daemon no longer knows where its
+words are: dictation still joins to what it typed last, and edits by voice refuse until the next
+dictation there.
 
 The X calls block (the typer waits for held keys to come up), so they run on one thread of their
 own, in order, never on the event loop.
@@ -85,14 +86,9 @@ class FocusedField:
 
     async def edit_by_voice(self, edit: VoiceEdit) -> None:
         """Carries out a voice edit in the field as it stands; raises ``UnknownText`` when it cannot."""
-        writer = self._require_writer()
-        window = await self._run(writer.focused_window)
-        window_id = window.window_id if window is not None else None
-        if window_id != self._window:
-            if not isinstance(edit, InsertAutotext):
-                raise UnknownText("the focus moved to another window since the last dictation")
-            self._window = window_id  # an auto-text goes in like dictation: at the start of a new field
-            self.start_afresh()
+        moved = await self._follow_focus()
+        if moved and not isinstance(edit, InsertAutotext):  # an auto-text goes in like dictation
+            raise UnknownText("the focus moved to another window since the last dictation")
         for step in self._field.edit_by_voice(edit):
             if isinstance(step, Selection):
                 await self._select(step)
@@ -128,17 +124,22 @@ class FocusedField:
             logger.warning("selection stopped: %s", error)
             self.start_afresh()
 
-    async def _apply(self, change: Callable[[FieldText], Edit | None]) -> None:
+    async def _apply(self, change: Callable[[KnownField], Edit | None]) -> None:
         """Applies ``change`` to the field's text, afresh if the focus moved to another window, and writes its edit."""
-        writer = self._require_writer()
-        window = await self._run(writer.focused_window)
-        window_id = window.window_id if window is not None else None
-        if window_id != self._window:
-            self._window = window_id
-            self.start_afresh()
+        await self._follow_focus()
         edit = change(self._field)
         if edit is not None:
             await self._write(edit)
+
+    async def _follow_focus(self) -> bool:
+        """Starts the field afresh if the focus moved to another window since the last edit; whether it did."""
+        window = await self._run(self._require_writer().focused_window)
+        window_id = window.window_id if window is not None else None
+        if window_id == self._window:
+            return False
+        self._window = window_id
+        self.start_afresh()
+        return True
 
     async def _write(self, edit: Edit) -> None:
         """Sends the edit once no key is down. While the user holds keys (a push-to-talk chord
