@@ -23,7 +23,7 @@ import numpy as np
 from ...protocol.audio_format import SAMPLE_RATE
 from ...protocol.languages import CORTI_LANGUAGES
 from ...protocol.messages import TranscribeConfig
-from ..lexicon import MedicalLexicon, load_medical_lexicon, take_terms
+from ..lexicon import MedicalLexicon, join_split_terms, load_medical_lexicon, take_terms
 from ..recognizer import RecognitionStream, RecognizedSegment, Recognizer
 from ..segmenter import SpeechSegmenter, SpeechSpan
 from .decoding import FINAL_DECODE, INTERIM_DECODE, DecodeSettings, decode
@@ -202,15 +202,20 @@ class WhisperStream(RecognitionStream):
         return RecognizedSegment(words, span.voiced_start, span.end, is_final=False)
 
     def _decode(self, span: SpeechSpan, settings: DecodeSettings) -> str:
-        """The span's words; a final is decoded again with the lexicon terms that sound like them."""
+        """The span's words; a final's terms written in pieces are joined, and it is decoded again with the
+        lexicon terms that sound like its words."""
         words = self._decode_with(span, settings, self._hotwords)
-        if settings is not FINAL_DECODE or self._lexicon is None or not self._lexicon.doubtful(words.split()):
+        if settings is not FINAL_DECODE or self._lexicon is None:
+            return words
+        words = " ".join(join_split_terms(words.split(), self._lexicon))
+        if not self._lexicon.doubtful(words.split()):
             return words
         terms = self._lexicon.candidates(words.split(), ignored=self._vocabulary_keys)
         if not terms:
             return words
         # The session's own words first: a user's keyterms must not be cut from the prompt by candidates.
-        second = self._decode_with(span, settings, hotwords([*self._vocabulary, *terms]))
+        second = " ".join(join_split_terms(
+            self._decode_with(span, settings, hotwords([*self._vocabulary, *terms])).split(), self._lexicon))
         return take_terms(words, second, [*terms, *self._keyterms], self._lexicon, self._keyterms)
 
     def _decode_with(self, span: SpeechSpan, settings: DecodeSettings, prompt: str | None) -> str:

@@ -56,6 +56,11 @@ run of words holding one may be replaced by a term. Of 41 misheard medical sente
 rest are common words only ("listen April", "on my own"), which are left as heard: ordinary words are
 never replaced by a term."""
 
+FUNCTION_WORD_ZIPF = 6.0
+"""Words this common are English's function words ("to", "for", "my", "of"). A session's command phrases hold
+some ("go to", "search for", "insert my"), yet a misheard term is often split at one ("pan to parazzo" for
+pantoprazole, "clopia to grow" for clopidogrel), so they never end a span as the session's other words do."""
+
 MAX_SPANS = 48
 """Spans searched per segment at most (each takes a few milliseconds): eight doubtful words' worth."""
 
@@ -152,10 +157,10 @@ class MedicalLexicon:
         Only spans that hold a doubtful word are searched, since only such a run of words may become a
         term (:mod:`.merge`), and at most :data:`MAX_SPANS` of them: the cost is bounded however long the
         segment. No span holds a word of ``ignored`` (keys): the session's punctuation and command words,
-        which are meant as they are.
+        which are meant as they are, except function words (:data:`FUNCTION_WORD_ZIPF`).
         """
         keys = [key for word in words for part in word.split("-") if (key := heard_key(part))]
-        settled = [key in ignored for key in keys]
+        settled = [key in ignored and self._word_frequency(key) < FUNCTION_WORD_ZIPF for key in keys]
         doubtful = [self.is_doubtful(key) for key in keys]
         best: dict[int, float] = {}
         searched = 0

@@ -37,6 +37,12 @@ def test_session_words_are_not_searched_around() -> None:
     assert LEXICON.candidates("van commie sin".split(), ignored={"van", "commie", "sin"}) == []
 
 
+def test_a_session_function_word_inside_a_misheard_term_does_not_end_the_span() -> None:
+    # "to" is a word of the session's "go to plan section", and also where "pantoprazole" was split.
+    assert "pantoprazole" in LEXICON.candidates("Continue pan to parazzo.".split(), ignored={"go", "to", "plan"})
+    assert "pantoprazole" not in LEXICON.candidates("Continue pan plan parazzo.".split(), ignored={"plan"})
+
+
 def test_a_term_heard_right_ranks_first() -> None:
     assert LEXICON.candidates(["cellulitis"])[0] == "cellulitis"
 
