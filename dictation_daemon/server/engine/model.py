@@ -82,6 +82,10 @@ class SharedModel:
     gate: FairGate
     load_seconds: float
 
+    def token_count(self, text: str) -> int:
+        """How many of the model's tokens ``text`` takes (to fit a prompt to what Whisper reads)."""
+        return len(self.model.hf_tokenizer.encode(text, add_special_tokens=False).ids)
+
     @property
     def languages(self) -> frozenset[str]:
         """Whisper language codes the model can transcribe (only ``en`` for the ``.en`` models)."""

@@ -7,8 +7,8 @@ words: its keyterms (drug names and the like), the literal words and enum values
 with spoken punctuation on, the punctuation words themselves. Measured on the dictation set (69
 utterances, tiny.en): keyterms alone gave 9.1% / 11.7% normalised WER on the slt / rms voices;
 punctuation words, then command words, then keyterms gave 5.4% / 6.1%, with fewer "comma" → "common"
-and "delete that" → "jolly fat" errors. Keyterms come last because they can be many: when the prompt is
-too long, faster-whisper keeps its beginning.
+and "delete that" → "jolly fat" errors. Keyterms come last because they can be many: a prompt too long
+for Whisper is cut at its end (:data:`PROMPT_TOKENS`).
 
 Command words in the prompt also make the model hear them where they were not said ("the next sectional
 image" → "the next section image"). Measured on the trust set's 22 hard negatives and 18 commands said
@@ -19,7 +19,7 @@ longer fire (the pause rule), so the words stay, as the lesser harm.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from ...protocol.messages import PLACEHOLDER, TranscribeConfig
 
@@ -29,8 +29,10 @@ SPOKEN_PUNCTUATION_WORDS = (
 )
 """The most used English punctuation words of spec §5 (a prompt, not the rule: the text rules know all)."""
 
-MAX_PROMPT_CHARS = 600
-"""Whisper's prompt holds at most 223 tokens; phrases beyond about this many characters would be cut."""
+PROMPT_TOKENS = 223
+"""What Whisper reads of a prompt: half its 448-token context, less one. faster-whisper keeps the first 223
+tokens and drops the rest unseen, so the prompt is cut here instead, at a phrase boundary. Medical terms
+take a token per three or four letters, so characters are no measure of it."""
 
 
 def session_vocabulary(config: TranscribeConfig) -> list[str]:
@@ -49,12 +51,17 @@ def session_vocabulary(config: TranscribeConfig) -> list[str]:
     return [phrase for phrase in unique if phrase]
 
 
-def hotwords(phrases: Iterable[str]) -> str | None:
-    """The phrases as one Whisper ``hotwords`` string, cut at a phrase boundary to fit the prompt."""
-    prompt = ""
+def hotwords(phrases: Iterable[str], token_count: Callable[[str], int]) -> str | None:
+    """The phrases as one Whisper ``hotwords`` string, cut at a phrase boundary to fit :data:`PROMPT_TOKENS`.
+
+    ``token_count`` counts the model's tokens in a text. Whisper's tokenizer splits at spaces first, so a
+    phrase with its leading space counts the same alone as inside the prompt.
+    """
+    kept: list[str] = []
+    tokens = 0
     for phrase in phrases:
-        candidate = f"{prompt} {phrase}" if prompt else phrase
-        if len(candidate) > MAX_PROMPT_CHARS:
+        tokens += token_count(" " + phrase)
+        if tokens > PROMPT_TOKENS:
             break
-        prompt = candidate
-    return prompt or None
+        kept.append(phrase)
+    return " ".join(kept) or None

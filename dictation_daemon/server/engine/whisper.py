@@ -126,7 +126,7 @@ class WhisperStream(RecognitionStream):
         self._ahead: tuple[float, float, str] | None = None  # start, voiced end and words of a span decoded ahead
         self._language = whisper_language(config.primary_language)
         self._vocabulary = session_vocabulary(config)
-        self._hotwords = hotwords(self._vocabulary)
+        self._hotwords = hotwords(self._vocabulary, shared.token_count)
         self._vocabulary_keys = frozenset(word.lower() for phrase in self._vocabulary for word in phrase.split())
         self._keyterms = frozenset(
             key for term in (config.keyterms.terms if config.keyterms else []) for key in term.term.lower().split()
@@ -214,8 +214,8 @@ class WhisperStream(RecognitionStream):
         if not terms:
             return words
         # The session's own words first: a user's keyterms must not be cut from the prompt by candidates.
-        second = " ".join(join_split_terms(
-            self._decode_with(span, settings, hotwords([*self._vocabulary, *terms])).split(), self._lexicon))
+        prompt = hotwords([*self._vocabulary, *terms], self._shared.token_count)
+        second = " ".join(join_split_terms(self._decode_with(span, settings, prompt).split(), self._lexicon))
         return take_terms(words, second, [*terms, *self._keyterms], self._lexicon, self._keyterms)
 
     def _decode_with(self, span: SpeechSpan, settings: DecodeSettings, prompt: str | None) -> str:

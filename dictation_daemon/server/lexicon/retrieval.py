@@ -77,12 +77,12 @@ HITS_PER_SPAN = 8
 
 
 
-PER_START = 3
+PER_START = 5
 """Best terms kept for the spans that start at each heard word, so that every misheard stretch of a
 sentence has its own candidates, however many look-alikes another stretch has ("hypercholine" has dozens
 of "hyper-" terms, which must not crowd out "lisinopril" for "listen April")."""
 
-MAX_CANDIDATES = 24
+MAX_CANDIDATES = 32
 """Terms given to the second decode: about a third of Whisper's prompt."""
 
 
