@@ -2,12 +2,12 @@
 
 Two steps, each of which can only put a retrieved candidate term in place of words that sound like it:
 
-1. In each decode, a word that is no English word, alone or else run together with the word after it, that
+1. In each decode, a word that nobody writes (no English word and no term in use), alone or else run together with the word after it, that
    is spelled almost like a candidate in real use ("levothroxine", "vancomy sin", "exaparin":
    :data:`SNAP_SIMILARITY`) is that candidate, if the candidate is itself rare. The model was unsure there,
    and the lexicon says what the unsure spelling is of; a common word ("furious" for "furos") is one the
    model would have spelled had it heard it. A real word is never snapped: "display" stays "display" even
-   beside "dyspnea"; nor is a spelling snapped to a term nobody writes (a rare chemical name that happens to
+   beside "dyspnea", and a term in use stays itself ("pulmonary" is not the plant "pulmonaria"); nor is a spelling snapped to a term nobody writes (a rare chemical name that happens to
    be close).
 2. The second decode, prompted with the candidates, may also change words that have nothing to do with them
    (a different article, a dropped filler). Those changes are not what it was asked for and are not more
@@ -64,8 +64,8 @@ def take_terms(
     """
     in_use = [term for term in terms if lexicon.in_use(term) or term in keyterms]
     rare = [term for term in in_use if lexicon.is_doubtful(term) or term in keyterms]
-    first_words = snap_to_terms(first.split(), rare, lexicon.is_english)
-    second_words = snap_to_terms(second.split(), rare, lexicon.is_english)
+    first_words = snap_to_terms(first.split(), rare, lexicon.is_written)
+    second_words = snap_to_terms(second.split(), rare, lexicon.is_written)
     first_keys = [heard_key(word) for word in first_words]
     second_keys = [heard_key(word) for word in second_words]
     taken: list[str] = []
@@ -142,16 +142,17 @@ def _word_for_word(heard_keys: Sequence[str], written_keys: Sequence[str]) -> bo
             and all(fuzz.ratio(heard, written) >= SNAP_SIMILARITY for heard, written in zip(heard_keys, written_keys)))
 
 
-def snap_to_terms(words: Sequence[str], terms: Sequence[str], is_english: Callable[[str], bool]) -> list[str]:
+def snap_to_terms(words: Sequence[str], terms: Sequence[str], is_written: Callable[[str], bool]) -> list[str]:
     """``words`` with each unsure spelling of one of ``terms`` (step 1 above) replaced by the term, keeping
-    the punctuation the model wrote after it; ``is_english`` tells the keys of English words."""
+    the punctuation the model wrote after it; ``is_written`` tells the keys of words people write (English
+    words and terms in use), which are never snapped."""
     snapped: list[str] = []
     position = 0
     while position < len(words):
         for width in (1, 2):
             group = words[position : position + width]
             keys = [heard_key(word) for word in group]
-            if len(group) < width or not all(keys) or is_english(keys[0]):
+            if len(group) < width or not all(keys) or is_written(keys[0]):
                 continue
             if any(key in terms for key in keys):
                 continue

@@ -137,6 +137,11 @@ class MedicalLexicon:
         """Whether a heard word (key) is a word of general English rather than a term or a misspelling."""
         return key not in self._index and self._word_frequency(key) > 0
 
+    def is_written(self, key: str) -> bool:
+        """Whether a heard word (key) is one people write: an English word, or a term in use ("pulmonary"),
+        as opposed to the model's unsure spelling of one ("levothroxine")."""
+        return self.is_english(key) or self.in_use(key)
+
     def in_use(self, term: str) -> bool:
         """Whether ``term`` is written at all in general text (listed by its frequency), not only in
         specialist word lists."""

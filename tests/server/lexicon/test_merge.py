@@ -17,7 +17,7 @@ LEXICON = MedicalLexicon(
      "pancrease": 1.0, "hyperchylia": 0.0},
     word_frequency=lambda word: FREQUENCIES.get(word, 0.0),
 )
-ENGLISH = LEXICON.is_english
+ENGLISH = LEXICON.is_written
 
 
 def test_the_term_the_second_decode_wrote_replaces_the_words_it_was_heard_as() -> None:
@@ -64,6 +64,15 @@ def test_a_term_nobody_writes_is_not_taken_from_the_second_decode() -> None:
 
 def test_english_words_are_never_snapped() -> None:
     assert snap_to_terms(["display"], ["dyspnea"], ENGLISH) == ["display"]
+
+
+def test_a_term_in_use_is_never_snapped_to_another() -> None:
+    frequencies = {"give": 5.7, "it": 7.0, "for": 7.0, "pulmonary": 3.5, "pulmonaria": 1.1, "edema": 2.9}
+    lexicon = MedicalLexicon({"pulmonary": 3.5, "pulmonaria": 1.1, "edema": 2.9},
+                             word_frequency=lambda word: frequencies.get(word, 0.0))
+    assert snap_to_terms(["pulmonary"], ["pulmonaria"], lexicon.is_written) == ["pulmonary"]
+    assert take_terms("Give it for pulmonary edema.", "Give it for pulmonaria edema.", ["pulmonaria"],
+                      lexicon) == "Give it for pulmonary edema."
 
 
 def test_a_spelling_is_not_snapped_to_a_term_nobody_writes() -> None:
