@@ -27,8 +27,9 @@ import jellyfish
 import numpy as np
 from rapidfuzz import fuzz, process
 
-MAX_SPAN_WORDS = 3
-"""Heard words run together into one candidate span: drug names come out as up to three words."""
+MAX_SPAN_WORDS = 4
+"""Heard words run together into one candidate span: a term comes out as up to four words when the model
+splits it at function words ("from bose to penia" for thrombocytopenia)."""
 
 MIN_SPAN_LETTERS = 5
 """Shorter spans match too many short terms by chance."""
