@@ -149,23 +149,33 @@ def snap_to_terms(words: Sequence[str], terms: Sequence[str], is_written: Callab
     snapped: list[str] = []
     position = 0
     while position < len(words):
-        for width in (1, 2):
-            group = words[position : position + width]
-            keys = [heard_key(word) for word in group]
-            if len(group) < width or not all(keys) or is_written(keys[0]):
-                continue
-            if any(key in terms for key in keys):
-                continue
-            found = max(terms, key=lambda term: _likeness(keys, [term]), default=None)
-            if (found is not None and _likeness(keys, [found]) >= SNAP_SIMILARITY
-                    and fuzz.ratio("".join(keys), found) >= MIN_SNAP_LETTERS):
-                snapped.append(found + _trailing_marks(group[-1]))
-                position += width
-                break
-        else:
+        snap = _best_snap(words[position : position + 2], terms, is_written)
+        if snap is None:
             snapped.append(words[position])
             position += 1
+            continue
+        term, width = snap
+        snapped.append(term + _trailing_marks(words[position + width - 1]))
+        position += width
     return snapped
+
+
+def _best_snap(words: Sequence[str], terms: Sequence[str], is_written: Callable[[str], bool]) -> tuple[str, int] | None:
+    """The term the first word, or the first two run together, is an unsure spelling of, and how many words
+    it takes: the closer of the two ("clopia digrel" is clopidogrel, though "clopia" alone is close to
+    cyclopia)."""
+    best: tuple[float, str, int] | None = None
+    for width in (1, 2):
+        keys = [heard_key(word) for word in words[:width]]
+        if len(keys) < width or not all(keys) or is_written(keys[0]) or any(key in terms for key in keys):
+            continue
+        found = max(terms, key=lambda term: _likeness(keys, [term]), default=None)
+        if found is None or fuzz.ratio("".join(keys), found) < MIN_SNAP_LETTERS:
+            continue
+        likeness = _likeness(keys, [found])
+        if likeness >= SNAP_SIMILARITY and (best is None or likeness > best[0]):
+            best = (likeness, found, width)
+    return None if best is None else (best[1], best[2])
 
 
 def _trailing_marks(word: str) -> str:

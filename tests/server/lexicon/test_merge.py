@@ -66,6 +66,12 @@ def test_english_words_are_never_snapped() -> None:
     assert snap_to_terms(["display"], ["dyspnea"], ENGLISH) == ["display"]
 
 
+def test_the_closer_snap_wins_over_the_first_word_alone() -> None:
+    # "clopia" alone is close to "cyclopia", but "clopia digrel" run together is "clopidogrel".
+    assert snap_to_terms("Stop clopia digrel today.".split(), ["cyclopia", "clopidogrel"], ENGLISH) == [
+        "Stop", "clopidogrel", "today."]
+
+
 def test_a_term_in_use_is_never_snapped_to_another() -> None:
     frequencies = {"give": 5.7, "it": 7.0, "for": 7.0, "pulmonary": 3.5, "pulmonaria": 1.1, "edema": 2.9}
     lexicon = MedicalLexicon({"pulmonary": 3.5, "pulmonaria": 1.1, "edema": 2.9},
