@@ -7,13 +7,17 @@ the CPU is shared by all sessions, whichever recognizer opened them.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
+import ctranslate2
+import numpy as np
 from faster_whisper import WhisperModel
 
 from .gate import FairGate
@@ -61,6 +65,37 @@ def check_model_folder(path: str | os.PathLike[str]) -> Path:
     return folder.resolve()
 
 
+class RememberingWhisperModel(WhisperModel):
+    """faster-whisper's model, remembering the encoder's output for the last few windows of audio.
+
+    A final with a doubtful word is decoded twice, the second time with other hotwords only (see
+    :mod:`..lexicon`), and the encoder reads the same 30 s window both times: on two cores encoding it is
+    about half of a tiny.en decode. The second decode takes the first one's encoding instead. Windows are
+    told apart by a hash of their features, so a different span, or the same span grown by more audio, is
+    encoded afresh.
+    """
+
+    def __init__(self, *args: object, remembered: int = 4, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._remembered = remembered
+        self._encoded: OrderedDict[bytes, ctranslate2.StorageView] = OrderedDict()
+        self._encoded_lock = threading.Lock()
+
+    def encode(self, features: np.ndarray) -> ctranslate2.StorageView:
+        key = hashlib.blake2b(np.ascontiguousarray(features).tobytes(), digest_size=16).digest()
+        with self._encoded_lock:
+            encoded = self._encoded.get(key)
+            if encoded is not None:
+                self._encoded.move_to_end(key)
+                return encoded
+        encoded = super().encode(features)
+        with self._encoded_lock:
+            self._encoded[key] = encoded
+            while len(self._encoded) > self._remembered:
+                self._encoded.popitem(last=False)
+        return encoded
+
+
 def default_decode_slots() -> int:
     """One decode per two cores: a decode already uses two threads well, and more would only thrash."""
     return max(1, (os.cpu_count() or 1) // 2)
@@ -78,7 +113,7 @@ class SharedModel:
     """A loaded Whisper model, the gate every decode on it passes through, and what loading cost."""
 
     path: Path
-    model: WhisperModel
+    model: RememberingWhisperModel
     gate: FairGate
     load_seconds: float
 
@@ -123,7 +158,7 @@ def shared_model(
 def _load(key: _ModelKey) -> SharedModel:
     started = time.perf_counter()
     try:
-        model = WhisperModel(
+        model = RememberingWhisperModel(
             str(key.path),
             device="cpu",
             compute_type="int8",

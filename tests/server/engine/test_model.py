@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from dictation_daemon.server.engine import ModelNotFoundError, WhisperRecognizer
+from dictation_daemon.server.engine.decoding import FINAL_DECODE, decode
+from testkit.speech import speech
 
 from .streaming import english
 
@@ -50,3 +53,24 @@ def test_the_engine_sections_pause_decides_where_segments_close(recognizer: Whis
 
     stream = whisper_recognizer(EngineSection(pause_seconds=pause)).open_stream(TranscribeConfig(primary_language="en"))
     assert stream._segmenter.pause_seconds == pytest.approx(pause)
+
+
+def test_a_window_decoded_again_reuses_its_encoding(recognizer: WhisperRecognizer) -> None:
+    model = recognizer.shared.model
+    rng = np.random.default_rng(3)
+    first, second = (model.feature_extractor(rng.normal(0, 0.1, 16000).astype(np.float32)) for _ in range(2))
+    encoded = model.encode(first)
+    assert model.encode(first.copy()) is encoded  # the same audio, however it is held
+    assert model.encode(second) is not encoded
+    for _ in range(8):  # other windows push it out: only the last few are kept
+        model.encode(model.feature_extractor(rng.normal(0, 0.1, 16000).astype(np.float32)))
+    assert model.encode(first) is not encoded
+
+
+def test_a_decode_with_a_reused_encoding_hears_the_same_words(recognizer: WhisperRecognizer) -> None:
+    model = recognizer.shared.model
+    samples = speech("start vancomycin for cellulitis period")
+    settings = dict(language="en", settings=FINAL_DECODE, hotwords="vancomycin cellulitis", voiced_seconds=2.0)
+    reused = decode(model, samples, **settings)
+    model._encoded.clear()
+    assert decode(model, samples, **settings) == reused
