@@ -5,7 +5,8 @@ April" for lisinopril), yet spells it right once the name is in its prompt. No p
 pharmacopoeia, so each segment is decoded once, the lexicon terms that sound like what was heard are
 retrieved (:mod:`.retrieval`, pure), the segment is decoded again with them as hotwords, and a term is
 taken only where the second pass produced it in place of words that sound like it (:mod:`.merge`,
-pure); a term written in two pieces is joined first (:mod:`.joining`, pure). :mod:`.sources` reads the lexicon from the packages that ship it.
+pure); a term written in two pieces is joined first (:mod:`.joining`, pure). :mod:`.sources` reads the
+lexicon from the packages that ship it.
 """
 
 from .joining import join_split_terms

@@ -2,13 +2,14 @@
 
 Two steps, each of which can only put a retrieved candidate term in place of words that sound like it:
 
-1. In each decode, a word that nobody writes (no English word and no term in use), alone or else run together with the word after it, that
-   is spelled almost like a candidate in real use ("levothroxine", "vancomy sin", "exaparin":
-   :data:`SNAP_SIMILARITY`) is that candidate, if the candidate is itself rare. The model was unsure there,
-   and the lexicon says what the unsure spelling is of; a common word ("furious" for "furos") is one the
-   model would have spelled had it heard it. A real word is never snapped: "display" stays "display" even
-   beside "dyspnea", and a term in use stays itself ("pulmonary" is not the plant "pulmonaria"); nor is a spelling snapped to a term nobody writes (a rare chemical name that happens to
-   be close).
+1. In each decode, a word that nobody writes (no English word and no term in use), alone or run together
+   with the word after it (whichever is closer), spelled almost like a candidate in real use
+   ("levothroxine", "vancomy sin", "exaparin": :data:`SNAP_SIMILARITY`) is that candidate, if the
+   candidate is itself rare. The model was unsure there, and the lexicon says what the unsure spelling is
+   of; a common word ("furious" for "furos") is one the model would have spelled had it heard it. A real
+   word is never snapped: "display" stays "display" even beside "dyspnea", and a term in use stays itself
+   ("pulmonary" is not the plant "pulmonaria"); nor is a spelling snapped to a term nobody writes (a rare
+   chemical name that happens to be close).
 2. The second decode, prompted with the candidates, may also change words that have nothing to do with them
    (a different article, a dropped filler). Those changes are not what it was asked for and are not more
    likely right, so the first decode's words stand everywhere except in a region where the second decode
@@ -160,7 +161,9 @@ def snap_to_terms(words: Sequence[str], terms: Sequence[str], is_written: Callab
     return snapped
 
 
-def _best_snap(words: Sequence[str], terms: Sequence[str], is_written: Callable[[str], bool]) -> tuple[str, int] | None:
+def _best_snap(
+    words: Sequence[str], terms: Sequence[str], is_written: Callable[[str], bool],
+) -> tuple[str, int] | None:
     """The term the first word, or the first two run together, is an unsure spelling of, and how many words
     it takes: the closer of the two ("clopia digrel" is clopidogrel, though "clopia" alone is close to
     cyclopia)."""
