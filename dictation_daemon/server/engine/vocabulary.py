@@ -19,9 +19,10 @@ longer fire (the pause rule), so the words stay, as the lesser harm.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from ...protocol.messages import PLACEHOLDER, TranscribeConfig
+from ..lexicon.retrieval import heard_key
 
 SPOKEN_PUNCTUATION_WORDS = (
     "period", "comma", "colon", "semicolon", "question mark", "exclamation mark", "new line",
@@ -65,3 +66,25 @@ def hotwords(phrases: Iterable[str], token_count: Callable[[str], int]) -> str |
             break
         kept.append(phrase)
     return " ".join(kept) or None
+
+
+
+def echoed_phrase(words: str, phrases: Sequence[str]) -> str | None:
+    """The prompt's last phrase, if ``words`` end with it after other words, else ``None``.
+
+    Whisper sometimes goes on from the end of its prompt once the speech is over: with "... stop dictation
+    search for" as the prompt, "search for lab results" came back as "search for lab results search for".
+    Such a tail is only a suspicion (a clinician may end on those words), which :mod:`.whisper` settles by
+    decoding again with that phrase moved to the front of the prompt.
+    """
+    if not phrases:
+        return None
+    heard, phrase = word_keys(words), word_keys(phrases[-1])
+    if len(heard) <= len(phrase) or heard[-len(phrase):] != phrase:
+        return None
+    return phrases[-1]
+
+
+def word_keys(text: str) -> list[str]:
+    """The words of ``text`` as compared, whatever the model's case and punctuation: "For," → "for"."""
+    return [key for word in text.split() if (key := heard_key(word))]

@@ -28,7 +28,7 @@ from ..recognizer import RecognitionStream, RecognizedSegment, Recognizer
 from ..segmenter import SpeechSegmenter, SpeechSpan
 from .decoding import FINAL_DECODE, INTERIM_DECODE, DecodeSettings, decode
 from .model import SharedModel, shared_model
-from .vocabulary import hotwords, session_vocabulary
+from .vocabulary import echoed_phrase, hotwords, session_vocabulary, word_keys
 
 SPAN_PADDING_SECONDS = 0.3
 """Audio kept around each span's voice. Whisper reads a word better with some quiet before it: on the
@@ -205,7 +205,11 @@ class WhisperStream(RecognitionStream):
         """The span's words; a final's terms written in pieces are joined, and it is decoded again with the
         lexicon terms that sound like its words."""
         words = self._decode_with(span, settings, self._hotwords)
-        if settings is not FINAL_DECODE or self._lexicon is None:
+        if settings is not FINAL_DECODE:
+            return words
+        if (echo := echoed_phrase(words, self._vocabulary)) is not None:
+            words = self._without_echo(span, settings, words, echo)
+        if self._lexicon is None:
             return words
         words = " ".join(join_split_terms(words.split(), self._lexicon))
         if not self._lexicon.doubtful(words.split()):
@@ -217,6 +221,16 @@ class WhisperStream(RecognitionStream):
         prompt = hotwords([*self._vocabulary, *terms], self._shared.token_count)
         second = " ".join(join_split_terms(self._decode_with(span, settings, prompt).split(), self._lexicon))
         return take_terms(words, second, [*terms, *self._keyterms], self._lexicon, self._keyterms)
+
+    def _without_echo(self, span: SpeechSpan, settings: DecodeSettings, words: str, echo: str) -> str:
+        """``words`` without the prompt's last phrase at their end if that was the prompt's echo: decoded
+        again with the phrase at the front of the prompt, the span must give the same words but that tail.
+        Said words are in the audio and come back; anything else different keeps ``words`` as they were."""
+        phrases = [echo, *(phrase for phrase in self._vocabulary if phrase != echo)]
+        again = self._decode_with(span, settings, hotwords(phrases, self._shared.token_count))
+        if word_keys(again) == word_keys(words)[: -len(word_keys(echo))]:
+            return again
+        return words
 
     def _decode_with(self, span: SpeechSpan, settings: DecodeSettings, prompt: str | None) -> str:
         return decode(

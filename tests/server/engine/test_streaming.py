@@ -97,6 +97,32 @@ def heard_through(recognizer: WhisperRecognizer, recording: np.ndarray, keyterms
     return " ".join(segment.words for segment in stream_through(stream, recording) + stream.finish())
 
 
+SEARCHING_SESSION = dict(
+    spokenPunctuation=True,
+    commands=[
+        {"id": "next_section", "phrases": ["next section"]},
+        {"id": "go_to_section", "phrases": ["go to {section} section"],
+         "variables": [{"key": "section", "type": "enum", "enum": ["history", "assessment", "plan"]}]},
+        {"id": "delete_last", "phrases": ["scratch that", "delete that"]},
+        {"id": "stop_dictation", "phrases": ["stop dictation"]},
+        {"id": "search", "phrases": ["search for {query}"], "variables": [{"key": "query", "type": "wildcard"}]},
+    ],
+)
+
+
+def test_the_end_of_the_prompt_is_not_heard_after_the_speech(recognizer: WhisperRecognizer) -> None:
+    """tiny.en went on from its prompt's last phrase: "search for lab results" came back with a second
+    "search for" after it. Said at the end, the phrase stays."""
+    stream = recognizer.open_stream(english(**SEARCHING_SESSION))
+    recording = with_pauses([0.7, speech("search for lab results"), 0.7])
+    assert words_of(" ".join(s.words for s in stream_through(stream, recording) + stream.finish())) == (
+        "search for lab results")
+    stream = recognizer.open_stream(english(**SEARCHING_SESSION))
+    recording = with_pauses([0.7, speech("the nurse will search for"), 0.7])
+    assert words_of(" ".join(s.words for s in stream_through(stream, recording) + stream.finish())) == (
+        "the nurse will search for")
+
+
 def test_keyterms_reach_the_model(plain_recognizer: WhisperRecognizer) -> None:
     recording = with_pauses([0.3, speech("start metoprolol twenty five milligrams twice daily"), 0.2])
     assert "metoprolol" not in heard_through(plain_recognizer, recording).lower()

@@ -8,7 +8,7 @@ import pytest
 from faster_whisper.tokenizer import Tokenizer
 
 from dictation_daemon.server.engine import WhisperRecognizer
-from dictation_daemon.server.engine.vocabulary import PROMPT_TOKENS, hotwords, session_vocabulary
+from dictation_daemon.server.engine.vocabulary import PROMPT_TOKENS, echoed_phrase, hotwords, session_vocabulary
 from dictation_daemon.server.lexicon import load_medical_lexicon
 
 from .streaming import english
@@ -19,6 +19,20 @@ def test_the_prompt_is_cut_at_a_phrase_boundary() -> None:
     assert prompt is not None
     assert len(prompt.split()) == PROMPT_TOKENS - 1  # whole phrases of two words each
     assert prompt.startswith("phrase000 words phrase001 words") and prompt.endswith(" words")
+
+
+def test_words_ending_with_the_prompts_last_phrase_are_suspected_of_echoing_it() -> None:
+    phrases = ["period", "stop dictation", "search for"]
+    assert echoed_phrase("search for lab results search for", phrases) == "search for"
+    assert echoed_phrase("Search for lab results. Search for.", phrases) == "search for"
+
+
+def test_other_endings_and_the_phrase_alone_are_not_suspected() -> None:
+    phrases = ["period", "search for"]
+    assert echoed_phrase("search for lab results", phrases) is None
+    assert echoed_phrase("search for", phrases) is None  # said on its own, it is the command
+    assert echoed_phrase("what to look for", phrases) is None
+    assert echoed_phrase("anything at all", []) is None
 
 
 def test_no_phrases_give_no_prompt() -> None:
