@@ -53,7 +53,12 @@ def session_vocabulary(config: TranscribeConfig) -> list[str]:
 
 
 def hotwords(phrases: Iterable[str], token_count: Callable[[str], int]) -> str | None:
-    """The phrases as one Whisper ``hotwords`` string, cut at a phrase boundary to fit :data:`PROMPT_TOKENS`.
+    """The phrases that fit the prompt (:func:`fitting`) as one Whisper ``hotwords`` string."""
+    return " ".join(fitting(phrases, token_count)) or None
+
+
+def fitting(phrases: Iterable[str], token_count: Callable[[str], int]) -> list[str]:
+    """The first phrases, as many as fit :data:`PROMPT_TOKENS` whole.
 
     ``token_count`` counts the model's tokens in a text. Whisper's tokenizer splits at spaces first, so a
     phrase with its leading space counts the same alone as inside the prompt.
@@ -65,12 +70,12 @@ def hotwords(phrases: Iterable[str], token_count: Callable[[str], int]) -> str |
         if tokens > PROMPT_TOKENS:
             break
         kept.append(phrase)
-    return " ".join(kept) or None
-
+    return kept
 
 
 def echoed_phrase(words: str, phrases: Sequence[str]) -> str | None:
-    """The prompt's last phrase, if ``words`` end with it after other words, else ``None``.
+    """The prompt's last phrase (``phrases`` are those in the prompt), if ``words`` end with it after other
+    words, else ``None``.
 
     Whisper sometimes goes on from the end of its prompt once the speech is over: with "... stop dictation
     search for" as the prompt, "search for lab results" came back as "search for lab results search for".

@@ -28,7 +28,7 @@ from ..recognizer import RecognitionStream, RecognizedSegment, Recognizer
 from ..segmenter import SpeechSegmenter, SpeechSpan
 from .decoding import FINAL_DECODE, INTERIM_DECODE, DecodeSettings, decode
 from .model import SharedModel, shared_model
-from .vocabulary import echoed_phrase, hotwords, session_vocabulary, word_keys
+from .vocabulary import echoed_phrase, fitting, hotwords, session_vocabulary, word_keys
 
 SPAN_PADDING_SECONDS = 0.3
 """Audio kept around each span's voice. Whisper reads a word better with some quiet before it: on the
@@ -126,7 +126,8 @@ class WhisperStream(RecognitionStream):
         self._ahead: tuple[float, float, str] | None = None  # start, voiced end and words of a span decoded ahead
         self._language = whisper_language(config.primary_language)
         self._vocabulary = session_vocabulary(config)
-        self._hotwords = hotwords(self._vocabulary, shared.token_count)
+        self._prompted = fitting(self._vocabulary, shared.token_count)  # the phrases the prompt holds
+        self._hotwords = " ".join(self._prompted) or None
         self._vocabulary_keys = frozenset(word.lower() for phrase in self._vocabulary for word in phrase.split())
         self._keyterms = frozenset(
             key for term in (config.keyterms.terms if config.keyterms else []) for key in term.term.lower().split()
@@ -207,7 +208,7 @@ class WhisperStream(RecognitionStream):
         words = self._decode_with(span, settings, self._hotwords)
         if settings is not FINAL_DECODE:
             return words
-        if (echo := echoed_phrase(words, self._vocabulary)) is not None:
+        if (echo := echoed_phrase(words, self._prompted)) is not None:
             words = self._without_echo(span, settings, words, echo)
         if self._lexicon is None:
             return words
@@ -226,8 +227,8 @@ class WhisperStream(RecognitionStream):
         """``words`` without the prompt's last phrase at their end if that was the prompt's echo: decoded
         again with the phrase at the front of the prompt, the span must give the same words but that tail.
         Said words are in the audio and come back; anything else different keeps ``words`` as they were."""
-        phrases = [echo, *(phrase for phrase in self._vocabulary if phrase != echo)]
-        again = self._decode_with(span, settings, hotwords(phrases, self._shared.token_count))
+        phrases = [echo, *(phrase for phrase in self._prompted if phrase != echo)]
+        again = self._decode_with(span, settings, " ".join(phrases))  # the same phrases: they fit
         if word_keys(again) == word_keys(words)[: -len(word_keys(echo))]:
             return again
         return words

@@ -8,7 +8,13 @@ import pytest
 from faster_whisper.tokenizer import Tokenizer
 
 from dictation_daemon.server.engine import WhisperRecognizer
-from dictation_daemon.server.engine.vocabulary import PROMPT_TOKENS, echoed_phrase, hotwords, session_vocabulary
+from dictation_daemon.server.engine.vocabulary import (
+    PROMPT_TOKENS,
+    echoed_phrase,
+    fitting,
+    hotwords,
+    session_vocabulary,
+)
 from dictation_daemon.server.lexicon import load_medical_lexicon
 
 from .streaming import english
@@ -19,6 +25,15 @@ def test_the_prompt_is_cut_at_a_phrase_boundary() -> None:
     assert prompt is not None
     assert len(prompt.split()) == PROMPT_TOKENS - 1  # whole phrases of two words each
     assert prompt.startswith("phrase000 words phrase001 words") and prompt.endswith(" words")
+
+
+def test_the_phrases_in_the_prompt_are_the_ones_that_fit_whole() -> None:
+    phrases = ["period", "search for", *(f"keyterm{index}" for index in range(300))]
+    kept = fitting(phrases, lambda text: len(text.split()))
+    assert kept == phrases[:len(kept)] and len(" ".join(kept).split()) <= PROMPT_TOKENS
+    assert hotwords(phrases, lambda text: len(text.split())) == " ".join(kept)
+    # The echo is looked for at the end of the prompt as cut, not of every phrase the session has.
+    assert echoed_phrase(f"lab results {kept[-1]}", kept) == kept[-1]
 
 
 def test_words_ending_with_the_prompts_last_phrase_are_suspected_of_echoing_it() -> None:
