@@ -1,5 +1,5 @@
-"""The trust set: medical dictation with no keyterms, ordinary sentences that hold command words, and
-commands said as commands.
+"""The trust set: medical dictation with no keyterms, ordinary sentences that hold command words, orders
+that name no drug, and commands said as commands.
 
 Each case is written as the text a clinician expects in the field; the spoken words are derived from it
 (lower case, "," said "comma", "." said "period", ":" said "colon"), so the two cannot drift apart. A
@@ -167,6 +167,25 @@ HARD_NEGATIVES: tuple[Case, ...] = tuple(Case("hard negative", text) for text in
     "Insert my notes from yesterday here.",
 ))
 
+PLAIN_ORDERS: tuple[Case, ...] = tuple(Case("plain order", text) for text in (
+    "Start walking twice a day after meals.",
+    "Continue physical therapy for the knee.",
+    "Hold the morning dose if he is dizzy.",
+    "Give her a call with the results.",
+    "Increase fluid intake and rest.",
+    "Stop smoking and avoid alcohol.",
+    "Continue current management and follow up in two weeks.",
+    "Start a low salt diet.",
+    "Switch to the evening clinic next month.",
+    "Add a note to the chart.",
+    "Resume normal activity as tolerated.",
+    "Discontinue the urinary catheter today.",
+    "Begin gentle stretching exercises at home.",
+    "Try warm compresses for comfort.",
+))
+"""Orders that name no drug: after "start", "hold" or "give", ordinary words that must stay as said (the
+engine looks harder for drug names there)."""
+
 COMMANDS: tuple[Case, ...] = (
     Case("command", "| <next section> |", _command("next_section")),
     Case("command", "| <previous section> |", _command("previous_section")),
@@ -190,4 +209,4 @@ COMMANDS: tuple[Case, ...] = (
     Case("command", "| <delete that> | The wound is clean.", _command("delete_last")),
 )
 
-CASES: tuple[Case, ...] = MEDICAL + HARD_NEGATIVES + COMMANDS
+CASES: tuple[Case, ...] = MEDICAL + HARD_NEGATIVES + PLAIN_ORDERS + COMMANDS

@@ -1,5 +1,6 @@
 """Whether a clinician can trust the embedded engine: medical words spelled right with no keyterms,
-command words inside sentences kept as text, commands said as commands carried out.
+command words inside sentences kept as text, orders that name no drug kept as said, no drug written that
+was not said, commands said as commands carried out.
 
 Every case of :mod:`.medical_set` is spoken by each voice, with the pauses it marks, streamed through a
 :class:`WhisperRecognizer` stream and the server's text rules (:func:`.dictation.dictated`), exactly as for
@@ -19,7 +20,7 @@ import datetime
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,10 +29,12 @@ from bewer.reporting.html.report import ReportAlignment, ReportMetric
 from corti_canal.cli import main as canal
 
 from dictation_daemon.server.engine import WhisperRecognizer
+from dictation_daemon.server.lexicon.retrieval import heard_key
+from dictation_daemon.server.lexicon.sources import prescribed_drug_names
 from testkit.speech import VOICES, speech, with_pauses
 
 from .dictation import CommandScore, Dictated, dictated, score_commands
-from .medical_set import COMMANDS, CONFIG, HARD_NEGATIVES, MEDICAL, PAUSE_SECONDS, Case
+from .medical_set import CASES, COMMANDS, CONFIG, HARD_NEGATIVES, MEDICAL, PAUSE_SECONDS, PLAIN_ORDERS, Case
 from .recognition import recognise
 from .report import cpu_model, replace_section
 
@@ -52,6 +55,8 @@ class TrustResult:
     cer: float
     negatives_fired: int
     negatives_kept: int
+    plain_orders_kept: int
+    unsaid_drugs: int
     commands: CommandScore
     outcomes: list[tuple[Case, Dictated]]
     audio_seconds: float
@@ -74,7 +79,7 @@ def recording(case: Case, voice: str):
 def measure_voice(recognizer: WhisperRecognizer, voice: str) -> TrustResult:
     outcomes: list[tuple[Case, Dictated]] = []
     audio = processing = 0.0
-    for case in (*MEDICAL, *HARD_NEGATIVES, *COMMANDS):
+    for case in CASES:
         recognition = recognise(recognizer, recording(case, voice), CONFIG)
         audio += recognition.audio_seconds
         processing += recognition.processing_seconds
@@ -82,6 +87,8 @@ def measure_voice(recognizer: WhisperRecognizer, voice: str) -> TrustResult:
     dataset = text_dataset(outcomes)
     mtr = dataset.metrics.mtr()
     negatives = [(case, result) for case, result in outcomes if case.category == "hard negative"]
+    plain_orders = [(case, result) for case, result in outcomes if case.category == "plain order"]
+    drugs = frozenset(prescribed_drug_names())
     return TrustResult(
         voice=voice,
         term_recall=mtr.value,
@@ -91,6 +98,8 @@ def measure_voice(recognizer: WhisperRecognizer, voice: str) -> TrustResult:
         cer=dataset.metrics.cer().value,
         negatives_fired=sum(bool(result.commands) for _, result in negatives),
         negatives_kept=sum(_same_words(case.text, result.text) for case, result in negatives),
+        plain_orders_kept=sum(_same_words(case.text, result.text) for case, result in plain_orders),
+        unsaid_drugs=sum(len(unsaid_drugs(case.text, result.text, drugs)) for case, result in outcomes),
         commands=score_commands((case, result) for case, result in outcomes if case.category == "command"),
         outcomes=outcomes,
         audio_seconds=audio,
@@ -111,6 +120,13 @@ def text_dataset(outcomes: Sequence[tuple[Case, Dictated]]) -> Dataset:
 
 def _terms() -> set[str]:
     return {term for case in MEDICAL for term in case.terms}
+
+
+def unsaid_drugs(expected: str, got: str, drugs: Collection[str]) -> list[str]:
+    """The drug names in ``got`` that ``expected`` does not hold: the worst error a term can be, since it
+    reads as right (a garbled name is seen to be wrong)."""
+    said = {heard_key(word) for word in expected.split()}
+    return [key for word in got.split() if (key := heard_key(word)) not in said and key in drugs]
 
 
 def _same_words(expected: str, got: str) -> bool:
@@ -152,7 +168,8 @@ def print_result(result: TrustResult) -> None:
     print(
         f"{result.voice:6} MTR {result.term_recall:.1%} ({result.terms_matched}/{result.terms})  "
         f"WER {result.wer:.1%}  CER {result.cer:.1%}  hard negatives fired {result.negatives_fired}/"
-        f"{len(HARD_NEGATIVES)}, words kept {result.negatives_kept}/{len(HARD_NEGATIVES)}  commands "
+        f"{len(HARD_NEGATIVES)}, words kept {result.negatives_kept}/{len(HARD_NEGATIVES)}  plain orders kept "
+        f"{result.plain_orders_kept}/{len(PLAIN_ORDERS)}  unsaid drugs {result.unsaid_drugs}  commands "
         f"P {result.commands.precision:.1%} R {result.commands.recall:.1%}  RTF {result.real_time_factor:.3f}"
     )
 
@@ -166,19 +183,22 @@ def render(results: Sequence[TrustResult], model: str, lexicon: bool, command: s
         f"`{command}`. Model: {model}; medical lexicon {'on' if lexicon else 'off'}. Set: "
         f"`benchmarks/medical_set.py`, {len(MEDICAL)} medical sentences ({len(_terms())} terms, none given as "
         f"keyterms), {len(HARD_NEGATIVES)} hard negatives (ordinary sentences holding command words, said "
-        f"without pauses), {len(COMMANDS)} commands said with a {PAUSE_SECONDS:.1f} s pause around them. "
-        "WER, CER and Medical Term Recall by Corti's evaluation library (`bewer`, as `corti-canal` reports "
-        "them), normalised (lower case, no punctuation), over the medical and hard-negative sentences.",
+        f"without pauses), {len(PLAIN_ORDERS)} orders that name no drug, {len(COMMANDS)} commands said with a "
+        f"{PAUSE_SECONDS:.1f} s pause around them. WER, CER and Medical Term Recall by Corti's evaluation "
+        "library (`bewer`, as `corti-canal` reports them), normalised (lower case, no punctuation), over the "
+        "sentences without commands. Unsaid drugs: drug names written that the sentence does not hold.",
         "",
         "| voice | Medical Term Recall | WER | CER | hard negatives: a command fired | hard negatives: every "
-        "word kept | command precision | command recall | real-time factor |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "word kept | plain orders: every word kept | unsaid drugs | command precision | command recall | "
+        "real-time factor |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for result in results:
         lines.append(
             f"| {result.voice} | {result.term_recall:.1%} ({result.terms_matched}/{result.terms}) | "
             f"{result.wer:.1%} | {result.cer:.1%} | {result.negatives_fired} of {len(HARD_NEGATIVES)} | "
-            f"{result.negatives_kept} of {len(HARD_NEGATIVES)} | {result.commands.precision:.1%} | "
+            f"{result.negatives_kept} of {len(HARD_NEGATIVES)} | {result.plain_orders_kept} of {len(PLAIN_ORDERS)} | "
+            f"{result.unsaid_drugs} | {result.commands.precision:.1%} | "
             f"{result.commands.recall:.1%} | {result.real_time_factor:.3f} |"
         )
     return "\n".join(lines) + "\n"
