@@ -7,9 +7,10 @@ words since the last pause) is left to decode, so the answer comes back in a fra
 decoding the whole utterance after release would take.
 
 A final decode is done twice when the words first heard hold one the model may have misheard a term as
-(a rare word or no word at all) and sound like terms of the medical lexicon: the second time with those
-terms in the prompt, whose medical words are then taken (see :mod:`..lexicon`). A sentence of common
-words and correctly spelled terms is decoded once, as fast as before.
+(a rare word or no word at all), or follow a medication order's verb, and sound like terms of the medical
+lexicon: the second time with those terms in the prompt, whose medical words are then taken (see
+:mod:`..lexicon`). A sentence of common words and correctly spelled terms, with no order or none that
+sounds like a drug, is decoded once, as fast as before.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import numpy as np
 from ...protocol.audio_format import SAMPLE_RATE
 from ...protocol.languages import CORTI_LANGUAGES
 from ...protocol.messages import TranscribeConfig
-from ..lexicon import MedicalLexicon, join_split_terms, load_medical_lexicon, take_terms
+from ..lexicon import MedicalLexicon, drug_phrases, join_split_terms, load_medical_lexicon, take_terms
 from ..recognizer import RecognitionStream, RecognizedSegment, Recognizer
 from ..segmenter import SpeechSegmenter, SpeechSpan
 from .decoding import FINAL_DECODE, INTERIM_DECODE, DecodeSettings, decode
@@ -212,10 +213,12 @@ class WhisperStream(RecognitionStream):
             words = self._without_echo(span, settings, words, echo)
         if self._lexicon is None:
             return words
-        words = " ".join(join_split_terms(words.split(), self._lexicon))
-        if not self._lexicon.doubtful(words.split()):
+        heard = join_split_terms(words.split(), self._lexicon)
+        words = " ".join(heard)
+        drug_positions = drug_phrases(heard)
+        if not drug_positions and not self._lexicon.doubtful(heard):
             return words
-        terms = self._lexicon.candidates(words.split(), ignored=self._vocabulary_keys)
+        terms = self._lexicon.candidates(heard, ignored=self._vocabulary_keys, drug_positions=drug_positions)
         if not terms:
             return words
         # The session's own words first: a user's keyterms must not be cut from the prompt by candidates.

@@ -12,6 +12,7 @@ lexicon from the packages that ship it.
 from .joining import join_split_terms
 from .merge import take_terms
 from .retrieval import MedicalLexicon
+from .slots import drug_phrases
 from .sources import load_medical_lexicon
 
-__all__ = ["MedicalLexicon", "join_split_terms", "load_medical_lexicon", "take_terms"]
+__all__ = ["MedicalLexicon", "drug_phrases", "join_split_terms", "load_medical_lexicon", "take_terms"]

@@ -43,6 +43,18 @@ SOUND_CUTOFF = 80.0
 SKELETON_CUTOFF = 88.0
 """Skeleton similarity (0–100) a term needs to be a candidate."""
 
+DRUG_PHRASE_CUTOFFS = (60.0, 70.0, 80.0)
+"""Letter, Metaphone and skeleton similarity a drug name needs to be a candidate for English words heard in a
+drug phrase (:mod:`.slots`): looser than the cut-offs above, since the model's ordinary words are further
+from the name than its unsure spellings are ("euros might" is 60 to "furosemide" by letters, "search relying"
+71 to "sertraline" by sound), and only the common drug names (:data:`COMMON_DRUG_ZIPF`) are searched."""
+
+COMMON_DRUG_ZIPF = 1.0
+"""How often (Zipf, in general English text) a drug must be written to be taken for English words heard in a
+drug phrase: once per hundred million words, which about 900 prescribed drugs are (apixaban 1.2,
+lisinopril 1.7, warfarin 2.6). Ordinary words sound like some rare brand too often: "a low salt" like
+Algesal, "walking" like Wakix; a clinician is far likelier to have said what was heard than those."""
+
 MIN_SKELETON = 4
 """Shorter skeletons (three consonant classes) are shared by too many terms to say anything."""
 
@@ -109,15 +121,25 @@ class MedicalLexicon:
 
     ``terms`` maps each term (lower case, one word) to its Zipf frequency in general English text
     (0 where the word is too rare to be listed); ``word_frequency`` gives the same for any heard word,
-    which tells an English word from an unsure spelling.
+    which tells an English word from an unsure spelling. ``drugs`` are the terms that name a prescribed
+    drug; the common ones (:data:`COMMON_DRUG_ZIPF`) alone may be heard in a drug phrase's English words
+    (:mod:`.slots`).
     """
 
-    def __init__(self, terms: Mapping[str, float], word_frequency: Callable[[str], float] = lambda word: 0.0) -> None:
+    def __init__(
+        self, terms: Mapping[str, float], word_frequency: Callable[[str], float] = lambda word: 0.0,
+        drugs: Collection[str] = (),
+    ) -> None:
         self._word_frequency = word_frequency
         self.terms: tuple[str, ...] = tuple(sorted(terms))
         self._prior = tuple(terms[term] for term in self.terms)
+        self._common_drugs = tuple(term in drugs and word_frequency(term) >= COMMON_DRUG_ZIPF for term in self.terms)
         self._sounds = tuple(jellyfish.metaphone(term) for term in self.terms)
         self._skeletons = tuple(consonant_skeleton(term) for term in self.terms)
+        self._drug_indexes = np.flatnonzero(self._common_drugs)
+        self._drug_names = {int(index): self.terms[index] for index in self._drug_indexes}
+        self._drug_sounds = {int(index): self._sounds[index] for index in self._drug_indexes}
+        self._drug_skeletons = [self._skeletons[index] for index in self._drug_indexes]
         self._index = {term: index for index, term in enumerate(self.terms)}
         self._similar = functools.lru_cache(maxsize=SEARCH_CACHE)(self._search)
 
@@ -143,6 +165,12 @@ class MedicalLexicon:
         as opposed to the model's unsure spelling of one ("levothroxine")."""
         return self.is_english(key) or self.in_use(key)
 
+    def is_common_drug(self, term: str) -> bool:
+        """Whether ``term`` names a prescribed drug written often enough (:data:`COMMON_DRUG_ZIPF`) to be
+        taken for English words heard in a drug phrase."""
+        index = self._index.get(term)
+        return index is not None and self._common_drugs[index]
+
     def in_use(self, term: str) -> bool:
         """Whether ``term`` is written at all in general text (listed by its frequency), not only in
         specialist word lists."""
@@ -157,15 +185,20 @@ class MedicalLexicon:
 
     def candidates(
         self, words: Sequence[str], ignored: Collection[str] = (), limit: int = MAX_CANDIDATES,
+        drug_positions: Collection[int] = (),
     ) -> list[str]:
         """The terms most like some span of ``words`` (as the model wrote them), best first.
 
-        Only spans that hold a doubtful word are searched, since only such a run of words may become a
-        term (:mod:`.merge`), and at most :data:`MAX_SPANS` of them: the cost is bounded however long the
-        segment. No span holds a word of ``ignored`` (keys): the session's punctuation and command words,
-        which are meant as they are, except function words (:data:`FUNCTION_WORD_ZIPF`).
+        Only spans that may become a term (:mod:`.merge`) are searched: those that hold a doubtful word,
+        and, for common drug names only, those inside a drug phrase (``drug_positions``, from
+        :func:`.slots.drug_phrases`), where a drug heard as common words is not penalised for them. At
+        most :data:`MAX_SPANS` are searched: the cost is bounded however long the segment. No span holds a
+        word of ``ignored`` (keys): the session's punctuation and command words, which are meant as they
+        are, except function words (:data:`FUNCTION_WORD_ZIPF`).
         """
-        keys = [key for word in words for part in word.split("-") if (key := heard_key(part))]
+        keyed = [(index, key) for index, word in enumerate(words) for part in word.split("-") if (key := heard_key(part))]
+        keys = [key for _index, key in keyed]
+        in_drug_phrase = [index in drug_positions for index, _key in keyed]
         settled = [key in ignored and self._word_frequency(key) < FUNCTION_WORD_ZIPF for key in keys]
         doubtful = [self.is_doubtful(key) for key in keys]
         best: dict[int, float] = {}
@@ -176,11 +209,12 @@ class MedicalLexicon:
                 span = "".join(keys[start:stop])
                 if settled[stop - 1]:
                     break
-                if len(span) < MIN_SPAN_LETTERS or not any(doubtful[start:stop]) or searched >= MAX_SPANS:
+                unsure, named = any(doubtful[start:stop]), all(in_drug_phrase[start:stop])
+                if len(span) < MIN_SPAN_LETTERS or not (unsure or named) or searched >= MAX_SPANS:
                     continue
                 searched += 1
-                heard = min(self._word_frequency(key) for key in keys[start:stop])
-                for index in self._similar(span):
+                heard = min(self._word_frequency(key) for key in keys[start:stop]) if unsure else 0.0
+                for index in self._similar(span, not unsure):
                     score = self._likeness(span, index) + PRIOR_WEIGHT * self._prior[index] - HEARD_WEIGHT * heard
                     here[index] = max(score, here.get(index, score))
             for index in sorted(here, key=here.__getitem__, reverse=True)[:PER_START]:
@@ -188,18 +222,25 @@ class MedicalLexicon:
         ranked = sorted(best, key=lambda index: (-best[index], self.terms[index]))
         return [self.terms[index] for index in ranked[:limit]]
 
-    def _search(self, span: str) -> frozenset[int]:
-        """Indexes of the terms close to ``span`` by letters, sound or skeleton."""
-        by_letters = process.extract(span, self.terms, scorer=fuzz.ratio, limit=HITS_PER_SPAN,
-                                     score_cutoff=LETTER_CUTOFF)
-        by_sound = process.extract(jellyfish.metaphone(span), self._sounds, scorer=fuzz.ratio,
-                                   limit=HITS_PER_SPAN, score_cutoff=SOUND_CUTOFF)
+    def _search(self, span: str, drugs_only: bool) -> frozenset[int]:
+        """Indexes of the terms close to ``span`` by letters, sound or skeleton; of the drug names only, by
+        looser cut-offs (:data:`DRUG_PHRASE_CUTOFFS`), if ``drugs_only``."""
+        if drugs_only:
+            letter_cutoff, sound_cutoff, skeleton_cutoff = DRUG_PHRASE_CUTOFFS
+            names, sounds, skeletons = self._drug_names, self._drug_sounds, self._drug_skeletons
+        else:
+            letter_cutoff, sound_cutoff, skeleton_cutoff = LETTER_CUTOFF, SOUND_CUTOFF, SKELETON_CUTOFF
+            names, sounds, skeletons = self.terms, self._sounds, self._skeletons
+        by_letters = process.extract(span, names, scorer=fuzz.ratio, limit=HITS_PER_SPAN, score_cutoff=letter_cutoff)
+        by_sound = process.extract(jellyfish.metaphone(span), sounds, scorer=fuzz.ratio,
+                                   limit=HITS_PER_SPAN, score_cutoff=sound_cutoff)
         found = {index for _term, _similarity, index in (*by_letters, *by_sound)}
         skeleton = consonant_skeleton(span)
         if len(skeleton) >= MIN_SKELETON:
             # Skeletons are short, so many terms share one: all that are close go to the ranking.
-            scores = process.cdist([skeleton], self._skeletons, scorer=fuzz.ratio, score_cutoff=SKELETON_CUTOFF)
-            found.update(int(index) for index in np.flatnonzero(scores[0]))
+            scores = process.cdist([skeleton], skeletons, scorer=fuzz.ratio, score_cutoff=skeleton_cutoff)
+            close = np.flatnonzero(scores[0])
+            found.update(int(index) for index in (self._drug_indexes[close] if drugs_only else close))
         return frozenset(found)
 
     def _likeness(self, span: str, index: int) -> float:

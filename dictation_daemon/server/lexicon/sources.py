@@ -71,6 +71,7 @@ def load_medical_lexicon() -> MedicalLexicon:
             _loaded = MedicalLexicon(
                 {word: frequency for word, frequency in frequencies.items() if frequency < COMMON_ZIPF},
                 word_frequency=english_frequency,
+                drugs=drugs,
             )
             log.info("medical lexicon: %d terms", len(_loaded))
         return _loaded

@@ -160,6 +160,18 @@ def test_the_medical_lexicon_leaves_plain_speech_alone(recognizer: WhisperRecogn
     assert words_of(heard_through(recognizer, recording)) == FIRST
 
 
+def test_the_medical_lexicon_leaves_orders_without_a_drug_as_heard(
+    recognizer: WhisperRecognizer, plain_recognizer: WhisperRecognizer
+) -> None:
+    """After "start", "hold" or "give" a drug heard as English words may be taken; ordinary words said
+    there come out exactly as the model alone hears them."""
+    for sentence in ("start walking twice a day after meals", "hold the morning dose if he is dizzy",
+                     "give her a call with the results", "start a low salt diet"):
+        for voice in (SLT, KAL):
+            recording = with_pauses([0.3, speech(sentence, voice), 0.3])
+            assert heard_through(recognizer, recording) == heard_through(plain_recognizer, recording), sentence
+
+
 def test_concurrent_streams_both_complete(recognizer: WhisperRecognizer) -> None:
     texts = {"first": FIRST, "second": SECOND}
     heard: dict[str, list[str]] = {}

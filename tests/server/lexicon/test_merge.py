@@ -126,3 +126,42 @@ def test_an_unsure_spelling_is_not_snapped_to_a_common_word() -> None:
                       LEXICON) == "Give furos might daily."
     assert take_terms("Give furos might daily.", "Kefurosemide daily.", ["furious", "furosemide"],
                       LEXICON) == "Give furosemide daily."
+
+
+ORDER_FREQUENCIES = {"hold": 5.2, "listen": 5.1, "april": 5.2, "because": 6.5, "of": 7.4, "it": 7.0, "she": 6.5,
+                     "will": 6.6, "first": 6.0, "start": 5.4, "walking": 4.6, "after": 6.2, "meals": 3.9,
+                     "switch": 4.6, "more": 6.6, "far": 5.6, "into": 6.2, "the": 7.7, "other": 6.4, "now": 6.3,
+                     "stent": 2.9, "lisinopril": 1.7, "warfarin": 2.6, "aftertaste": 2.0}
+ORDERS = MedicalLexicon(
+    {"lisinopril": 1.7, "warfarin": 2.6, "wakix": 1.5, "aftertaste": 2.0},
+    word_frequency=lambda word: ORDER_FREQUENCIES.get(word, 0.0),
+    drugs={"lisinopril", "warfarin", "wakix"},
+)
+
+
+def test_a_drug_heard_as_english_words_after_an_order_verb_is_taken() -> None:
+    assert take_terms("Hold listen April because of it.", "Hold lisinopril because of it.", ["lisinopril"],
+                      ORDERS) == "Hold lisinopril because of it."
+
+
+def test_the_same_english_words_outside_an_order_stay() -> None:
+    assert take_terms("She will listen April first.", "She will lisinopril first.", ["lisinopril"],
+                      ORDERS) == "She will listen April first."
+
+
+def test_only_a_drug_replaces_english_words_after_an_order_verb() -> None:
+    assert take_terms("Start the stent now.", "Start aftertaste now.", ["aftertaste"], ORDERS) == (
+        "Start the stent now."
+    )
+
+
+def test_a_rare_drug_never_replaces_english_words() -> None:
+    """Ordinary words sound like some rare brand: "walking" like Wakix, written in no general text."""
+    assert take_terms("Start walking after meals.", "Start Wakix after meals.", ["wakix"], ORDERS) == (
+        "Start walking after meals."
+    )
+
+
+def test_a_common_drug_the_second_decode_wrote_unasked_is_taken_after_an_order_verb() -> None:
+    assert take_terms("Switch more far to the other.", "Switch warfarin to the other.", ["lisinopril"],
+                      ORDERS) == "Switch warfarin to the other."

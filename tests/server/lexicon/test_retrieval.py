@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dictation_daemon.server.lexicon import MedicalLexicon
+from dictation_daemon.server.lexicon import MedicalLexicon, drug_phrases
 from dictation_daemon.server.lexicon.retrieval import heard_key
 
 FREQUENCIES = {"listen": 5.1, "april": 5.2, "van": 4.6, "commie": 2.5, "sin": 4.3, "the": 7.7, "gym": 4.4,
@@ -76,3 +76,14 @@ def test_only_a_rare_word_or_a_misspelling_makes_a_sentence_doubtful() -> None:
     assert LEXICON.doubtful("Begin vancomycin now.".split())  # a rare term may be a misheard one
     assert not LEXICON.doubtful("Plan to go to the gym daily.".split())
     assert not LEXICON.doubtful("Hold the plan today.".split())
+
+
+def test_a_common_drug_heard_as_english_words_after_an_order_verb_is_searched_for() -> None:
+    frequencies = {"give": 5.7, "euros": 4.0, "might": 5.5, "for": 7.0, "pain": 5.0, "furosemide": 2.1,
+                   "eurosemide": 0.0}
+    lexicon = MedicalLexicon({"furosemide": 2.1, "eurosemide": 0.0},
+                             word_frequency=lambda word: frequencies.get(word, 0.0),
+                             drugs={"furosemide", "eurosemide"})
+    words = "Give euros might for pain.".split()
+    assert lexicon.candidates(words, drug_positions=drug_phrases(words)) == ["furosemide"]
+    assert lexicon.candidates(words) == []  # English words alone, outside a drug phrase: nothing to look for
