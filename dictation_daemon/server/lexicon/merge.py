@@ -21,8 +21,9 @@ Two steps, each of which can only put a retrieved candidate term in place of wor
    capsules. The one exception is a drug phrase (:mod:`.slots`: "Hold listen April because ..."), where
    a common drug's name (any the second decode wrote, candidate or not) may replace the English words it
    sounds like: there a clinician names a drug, and "listen April" is what the model makes of lisinopril
-   when it does not expect it. An English word at the edge of such a region that the term does not sound like ("for" in
-   "levothroxine for" → "levothyroxine") stays: the region shrinks to the words the term replaced.
+   when it does not expect it. An English word at the edge of such a region that the term does not sound
+   like ("for" in "levothroxine for" → "levothyroxine") stays: the region shrinks to the words the term
+   replaced.
 
 A sentence with no word like a medical term keeps its first-decode words exactly, whatever the second
 decode did.
@@ -77,7 +78,8 @@ def take_terms(
     # A common drug the second decode wrote is taken like a candidate: the prompt's drug names make the
     # model write the ones it knows, candidates or not ("warfarin" for "more far into").
     in_use.extend(dict.fromkeys(key for key in second_keys if lexicon.is_common_drug(key) and key not in in_use))
-    in_drug_phrase = [position in drug_phrases(first_words) for position in range(len(first_words))]
+    named_at = drug_phrases(first_words)
+    in_drug_phrase = [position in named_at for position in range(len(first_words))]
     taken: list[str] = []
     matcher = SequenceMatcher(None, first_keys, second_keys, autojunk=False)
     for operation, i1, i2, j1, j2 in matcher.get_opcodes():

@@ -136,6 +136,7 @@ class MedicalLexicon:
         self._common_drugs = tuple(term in drugs and word_frequency(term) >= COMMON_DRUG_ZIPF for term in self.terms)
         self._sounds = tuple(jellyfish.metaphone(term) for term in self.terms)
         self._skeletons = tuple(consonant_skeleton(term) for term in self.terms)
+        # The common drugs alone, as searched for English words heard in a drug phrase.
         self._drug_indexes = np.flatnonzero(self._common_drugs)
         self._drug_names = {int(index): self.terms[index] for index in self._drug_indexes}
         self._drug_sounds = {int(index): self._sounds[index] for index in self._drug_indexes}
@@ -196,7 +197,8 @@ class MedicalLexicon:
         word of ``ignored`` (keys): the session's punctuation and command words, which are meant as they
         are, except function words (:data:`FUNCTION_WORD_ZIPF`).
         """
-        keyed = [(index, key) for index, word in enumerate(words) for part in word.split("-") if (key := heard_key(part))]
+        keyed = [(index, key) for index, word in enumerate(words)
+                 for part in word.split("-") if (key := heard_key(part))]
         keys = [key for _index, key in keyed]
         in_drug_phrase = [index in drug_positions for index, _key in keyed]
         settled = [key in ignored and self._word_frequency(key) < FUNCTION_WORD_ZIPF for key in keys]
