@@ -192,7 +192,8 @@ class MedicalLexicon:
 
         Only spans that may become a term (:mod:`.merge`) are searched: those that hold a doubtful word,
         and, for common drug names only, those inside a drug phrase (``drug_positions``, from
-        :func:`.slots.drug_phrases`), where a drug heard as common words is not penalised for them. At
+        :func:`.slots.drug_phrases`) and not beside an unsure spelling, where a drug heard as common words
+        is not penalised for them. At
         most :data:`MAX_SPANS` are searched: the cost is bounded however long the segment. No span holds a
         word of ``ignored`` (keys): the session's punctuation and command words, which are meant as they
         are, except function words (:data:`FUNCTION_WORD_ZIPF`).
@@ -203,6 +204,7 @@ class MedicalLexicon:
         in_drug_phrase = [index in drug_positions for index, _key in keyed]
         settled = [key in ignored and self._word_frequency(key) < FUNCTION_WORD_ZIPF for key in keys]
         doubtful = [self.is_doubtful(key) for key in keys]
+        unwritten = [not self.is_written(key) for key in keys]
         best: dict[int, float] = {}
         searched = 0
         for start in range(len(keys)):
@@ -211,7 +213,9 @@ class MedicalLexicon:
                 span = "".join(keys[start:stop])
                 if settled[stop - 1]:
                     break
-                unsure, named = any(doubtful[start:stop]), all(in_drug_phrase[start:stop])
+                unsure = any(doubtful[start:stop])
+                # English words beside an unsure spelling are searched with it, as part of its term.
+                named = all(in_drug_phrase[start:stop]) and not any(unwritten[max(start - 1, 0) : stop + 1])
                 if len(span) < MIN_SPAN_LETTERS or not (unsure or named) or searched >= MAX_SPANS:
                     continue
                 searched += 1

@@ -87,3 +87,16 @@ def test_a_common_drug_heard_as_english_words_after_an_order_verb_is_searched_fo
     words = "Give euros might for pain.".split()
     assert lexicon.candidates(words, drug_positions=drug_phrases(words)) == ["furosemide"]
     assert lexicon.candidates(words) == []  # English words alone, outside a drug phrase: nothing to look for
+
+
+def test_english_words_beside_an_unsure_spelling_are_not_searched_as_a_drug_of_their_own() -> None:
+    """"pan to" is the start of "pan to parazzo", searched whole with the unsure "parazzo"; as a drug
+    phrase of its own it would only bring look-alikes ("panadol") into the prompt."""
+    frequencies = {"continue": 5.3, "pan": 4.0, "to": 7.4, "daily": 5.0, "pantoprazole": 2.0, "panadol": 1.5}
+    lexicon = MedicalLexicon({"pantoprazole": 2.0, "panadol": 1.5},
+                             word_frequency=lambda word: frequencies.get(word, 0.0),
+                             drugs={"pantoprazole", "panadol"})
+    words = "Continue pan to parazzo daily.".split()
+    assert lexicon.candidates(words, drug_positions=drug_phrases(words)) == ["pantoprazole"]
+    words = "Continue pan to daily.".split()
+    assert "panadol" in lexicon.candidates(words, drug_positions=drug_phrases(words))
