@@ -37,6 +37,15 @@ _HAS_WORD = re.compile(r"\w")
 
 
 @dataclass(frozen=True)
+class Decoded:
+    """What one decode heard, and how sure Whisper was of it: the lowest average log-probability per token
+    of its segments (0 with no words)."""
+
+    words: str
+    avg_logprob: float
+
+
+@dataclass(frozen=True)
 class DecodeSettings:
     """How hard a decode searches: finals use a beam, interims are greedy because they are only a preview."""
 
@@ -56,7 +65,7 @@ def decode(
     settings: DecodeSettings,
     hotwords: str | None,
     voiced_seconds: float,
-) -> str:
+) -> Decoded:
     """The words Whisper hears in ``samples`` (at most 30 s), or ``""`` when they look invented.
 
     ``voiced_seconds`` is how much of the clip the segmenter found loud enough to be speech.
@@ -76,8 +85,9 @@ def decode(
         log_prob_threshold=None,
         compression_ratio_threshold=None,
     )
-    kept = [segment.text.strip() for segment in segments if _is_speech(segment, voiced_seconds)]
-    return " ".join(text for text in kept if text)
+    kept = [segment for segment in segments if _is_speech(segment, voiced_seconds)]
+    words = " ".join(text for segment in kept if (text := segment.text.strip()))
+    return Decoded(words, min((segment.avg_logprob for segment in kept), default=0.0))
 
 
 def _is_speech(segment: Segment, voiced_seconds: float) -> bool:

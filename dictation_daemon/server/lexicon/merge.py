@@ -63,11 +63,13 @@ MAX_EXTRA_WORDS = 1
 
 def take_terms(
     first: str, second: str, terms: Sequence[str], lexicon: MedicalLexicon, keyterms: Collection[str] = (),
+    drugs_named: bool = True,
 ) -> str:
     """The first decode's words, with the regions where ``second`` wrote one of ``terms``, or a common drug's
     name, instead.
 
-    ``keyterms`` are the session's own words (keys), taken like terms in use.
+    ``keyterms`` are the session's own words (keys), taken like terms in use. ``drugs_named`` says whether a
+    drug may replace English words in a drug phrase (the caller's doubt of the first decode).
     """
     in_use = [term for term in terms if lexicon.in_use(term) or term in keyterms]
     rare = [term for term in in_use if lexicon.is_doubtful(term) or term in keyterms]
@@ -78,7 +80,7 @@ def take_terms(
     # A common drug the second decode wrote is taken like a candidate: the prompt's drug names make the
     # model write the ones it knows, candidates or not ("warfarin" for "more far into").
     in_use.extend(dict.fromkeys(key for key in second_keys if lexicon.is_common_drug(key) and key not in in_use))
-    named_at = drug_phrases(first_words)
+    named_at = drug_phrases(first_words) if drugs_named else frozenset()
     in_drug_phrase = [position in named_at for position in range(len(first_words))]
     taken: list[str] = []
     matcher = SequenceMatcher(None, first_keys, second_keys, autojunk=False)

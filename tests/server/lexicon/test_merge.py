@@ -165,3 +165,8 @@ def test_a_rare_drug_never_replaces_english_words() -> None:
 def test_a_common_drug_the_second_decode_wrote_unasked_is_taken_after_an_order_verb() -> None:
     assert take_terms("Switch more far to the other.", "Switch warfarin to the other.", ["lisinopril"],
                       ORDERS) == "Switch warfarin to the other."
+
+
+def test_english_words_in_a_drug_phrase_stay_when_the_first_decode_was_sure_of_them() -> None:
+    assert take_terms("Hold listen April because of it.", "Hold lisinopril because of it.", ["lisinopril"],
+                      ORDERS, drugs_named=False) == "Hold listen April because of it."
