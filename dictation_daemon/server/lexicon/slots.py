@@ -8,7 +8,9 @@ own grammar does: the words right after "start", "hold", "give", "continue" or "
 what is started or held, a drug far more often than not in a clinical note. There, and only there, a drug
 name the second decode wrote may replace the English words it sounds like; a finding, a procedure, or an
 English word said in that place ("Start walking", "Hold the dose") comes out of the second decode as
-said and stays.
+said and stays. Only the drugs written in general text are looked for there
+(:data:`.retrieval.COMMON_DRUG_ZIPF`: ordinary words sound like some rare brand too often), and the
+engine looks only in a sentence Whisper was unsure of (``UNSURE_LOGPROB`` in :mod:`..engine.whisper`).
 
 A drug phrase starts after an order verb and runs for at most :data:`MAX_DRUG_WORDS` words, up to a word
 that ends it (:data:`PHRASE_ENDS`: "for", "because", "at", ...) or to punctuation. A list goes on after
