@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime
+import functools
 import logging
 import os
 import sys
@@ -88,7 +89,6 @@ def measure_voice(recognizer: WhisperRecognizer, voice: str) -> TrustResult:
     mtr = dataset.metrics.mtr()
     negatives = [(case, result) for case, result in outcomes if case.category == "hard negative"]
     plain_orders = [(case, result) for case, result in outcomes if case.category == "plain order"]
-    drugs = frozenset(prescribed_drug_names())
     return TrustResult(
         voice=voice,
         term_recall=mtr.value,
@@ -99,7 +99,7 @@ def measure_voice(recognizer: WhisperRecognizer, voice: str) -> TrustResult:
         negatives_fired=sum(bool(result.commands) for _, result in negatives),
         negatives_kept=sum(_same_words(case.text, result.text) for case, result in negatives),
         plain_orders_kept=sum(_same_words(case.text, result.text) for case, result in plain_orders),
-        unsaid_drugs=sum(len(unsaid_drugs(case.text, result.text, drugs)) for case, result in outcomes),
+        unsaid_drugs=sum(len(unsaid_drugs(case.text, result.text, _drug_names())) for case, result in outcomes),
         commands=score_commands((case, result) for case, result in outcomes if case.category == "command"),
         outcomes=outcomes,
         audio_seconds=audio,
@@ -120,6 +120,12 @@ def text_dataset(outcomes: Sequence[tuple[Case, Dictated]]) -> Dataset:
 
 def _terms() -> set[str]:
     return {term for case in MEDICAL for term in case.terms}
+
+
+@functools.cache
+def _drug_names() -> frozenset[str]:
+    """Every prescribed drug's names, read from the drug dictionary once per run."""
+    return frozenset(prescribed_drug_names())
 
 
 def unsaid_drugs(expected: str, got: str, drugs: Collection[str]) -> list[str]:
