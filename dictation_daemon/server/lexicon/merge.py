@@ -3,9 +3,9 @@
 Two steps, each of which can only put a retrieved candidate term in place of words that sound like it:
 
 1. In each decode, a word that nobody writes (no English word and no term in use), alone or run together
-   with the word after it (whichever is closer), spelled almost like a candidate in real use
-   ("levothroxine", "vancomy sin", "exaparin": :data:`SNAP_SIMILARITY`) is that candidate, if the
-   candidate is itself rare. The model was unsure there, and the lexicon says what the unsure spelling is
+   with the word after it unless that is a function word (whichever is closer), spelled almost like a
+   candidate in real use ("levothroxine", "vancomy sin", "exaparin": :data:`SNAP_SIMILARITY`) is that
+   candidate, if the candidate is itself rare. The model was unsure there, and the lexicon says what the unsure spelling is
    of; a common word ("furious" for "furos") is one the model would have spelled had it heard it. A real
    word is never snapped: "display" stays "display" even beside "dyspnea", and a term in use stays itself
    ("pulmonary" is not the plant "pulmonaria"); nor is a spelling snapped to a term nobody writes (a rare
@@ -73,8 +73,8 @@ def take_terms(
     """
     in_use = [term for term in terms if lexicon.in_use(term) or term in keyterms]
     rare = [term for term in in_use if lexicon.is_doubtful(term) or term in keyterms]
-    first_words = snap_to_terms(first.split(), rare, lexicon.is_written)
-    second_words = snap_to_terms(second.split(), rare, lexicon.is_written)
+    first_words = snap_to_terms(first.split(), rare, lexicon)
+    second_words = snap_to_terms(second.split(), rare, lexicon)
     first_keys = [heard_key(word) for word in first_words]
     second_keys = [heard_key(word) for word in second_words]
     # A common drug the second decode wrote is taken like a candidate: the prompt's drug names make the
@@ -159,14 +159,14 @@ def _word_for_word(heard_keys: Sequence[str], written_keys: Sequence[str]) -> bo
             and all(fuzz.ratio(heard, written) >= SNAP_SIMILARITY for heard, written in zip(heard_keys, written_keys)))
 
 
-def snap_to_terms(words: Sequence[str], terms: Sequence[str], is_written: Callable[[str], bool]) -> list[str]:
+def snap_to_terms(words: Sequence[str], terms: Sequence[str], lexicon: MedicalLexicon) -> list[str]:
     """``words`` with each unsure spelling of one of ``terms`` (step 1 above) replaced by the term, keeping
-    the punctuation the model wrote after it; ``is_written`` tells the keys of words people write (English
-    words and terms in use), which are never snapped."""
+    the punctuation the model wrote after it. Words people write (English words and terms in use) are never
+    snapped."""
     snapped: list[str] = []
     position = 0
     while position < len(words):
-        snap = _best_snap(words[position : position + 2], terms, is_written)
+        snap = _best_snap(words[position : position + 2], terms, lexicon)
         if snap is None:
             snapped.append(words[position])
             position += 1
@@ -177,16 +177,18 @@ def snap_to_terms(words: Sequence[str], terms: Sequence[str], is_written: Callab
     return snapped
 
 
-def _best_snap(
-    words: Sequence[str], terms: Sequence[str], is_written: Callable[[str], bool],
-) -> tuple[str, int] | None:
+def _best_snap(words: Sequence[str], terms: Sequence[str], lexicon: MedicalLexicon) -> tuple[str, int] | None:
     """The term the first word, or the first two run together, is an unsure spelling of, and how many words
     it takes: the closer of the two ("clopia digrel" is clopidogrel, though "clopia" alone is close to
-    cyclopia)."""
+    cyclopia).
+
+    A function word is never run into a pair: "chitis and" is close to chitosan, and snapping it would
+    take "and" out of "pan korea chitis and cirrhosis" for good, whatever the second decode said there."""
     best: tuple[float, str, int] | None = None
     for width in (1, 2):
         keys = [heard_key(word) for word in words[:width]]
-        if len(keys) < width or not all(keys) or is_written(keys[0]) or any(key in terms for key in keys):
+        if (len(keys) < width or not all(keys) or lexicon.is_written(keys[0]) or any(key in terms for key in keys)
+                or lexicon.is_function_word(keys[-1])):
             continue
         found = max(terms, key=lambda term: _likeness(keys, [term]), default=None)
         if found is None or fuzz.ratio("".join(keys), found) < MIN_SNAP_LETTERS:

@@ -166,6 +166,10 @@ class MedicalLexicon:
         as opposed to the model's unsure spelling of one ("levothroxine")."""
         return self.is_english(key) or self.in_use(key)
 
+    def is_function_word(self, key: str) -> bool:
+        """Whether a heard word (key) is one of English's function words (:data:`FUNCTION_WORD_ZIPF`)."""
+        return self._word_frequency(key) >= FUNCTION_WORD_ZIPF
+
     def is_common_drug(self, term: str) -> bool:
         """Whether ``term`` names a prescribed drug written often enough (:data:`COMMON_DRUG_ZIPF`) to be
         taken for English words heard in a drug phrase."""
@@ -202,7 +206,7 @@ class MedicalLexicon:
                  for part in word.split("-") if (key := heard_key(part))]
         keys = [key for _index, key in keyed]
         in_drug_phrase = [index in drug_positions for index, _key in keyed]
-        settled = [key in ignored and self._word_frequency(key) < FUNCTION_WORD_ZIPF for key in keys]
+        settled = [key in ignored and not self.is_function_word(key) for key in keys]
         doubtful = [self.is_doubtful(key) for key in keys]
         unwritten = [not self.is_written(key) for key in keys]
         best: dict[int, float] = {}

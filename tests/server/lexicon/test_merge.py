@@ -10,14 +10,14 @@ FREQUENCIES = {"after": 6.2, "stent": 2.9, "furious": 3.9, "might": 5.5, "contin
                "increase": 4.8,
                "start": 5.4, "the": 7.7, "sin": 4.3, "in": 7.3, "deep": 5.0, "vein": 3.4, "jim": 4.6,
                "gym": 4.4, "plan": 5.3, "to": 7.4, "go": 6.2, "daily": 5.0, "display": 4.6, "it": 7.0,
-               "now": 6.3, "mass": 4.8, "of": 7.4, "head": 5.3, "pancreas": 3.3, "except": 4.7}
+               "now": 6.3, "history": 5.3, "pan": 4.3, "korea": 4.5, "and": 7.6, "mass": 4.8, "of": 7.4, "head": 5.3, "pancreas": 3.3, "except": 4.7}
 LEXICON = MedicalLexicon(
     {"gabapentin": 2.0, "levothyroxine": 2.5, "enoxaparin": 1.9, "vancomycin": 2.3, "dyspnea": 2.1,
      "amprol": 0.0, "clopidogrel": 2.4, "amiodarone": 2.6, "aftertaste": 1.0, "furious": 3.9, "furosemide": 2.5, "hypothyroidism": 2.8,
-     "pancrease": 1.0, "hyperchylia": 0.0},
+     "pancrease": 1.0, "hyperchylia": 0.0, "pancreatitis": 2.3, "chitosan": 2.0,
+     "cirrhosis": 2.9},
     word_frequency=lambda word: FREQUENCIES.get(word, 0.0),
 )
-ENGLISH = LEXICON.is_written
 
 
 def test_the_term_the_second_decode_wrote_replaces_the_words_it_was_heard_as() -> None:
@@ -43,13 +43,20 @@ def test_a_term_that_does_not_sound_like_the_words_it_replaced_is_not_taken() ->
 
 
 def test_an_unsure_spelling_close_to_a_candidate_in_use_is_the_candidate() -> None:
-    assert snap_to_terms("Begin vancomy sin, now".split(), ["vancomycin"], ENGLISH) == ["Begin", "vancomycin,", "now"]
-    assert snap_to_terms(["exaparin."], ["enoxaparin"], ENGLISH) == ["enoxaparin."]
+    assert snap_to_terms("Begin vancomy sin, now".split(), ["vancomycin"], LEXICON) == ["Begin", "vancomycin,", "now"]
+    assert snap_to_terms(["exaparin."], ["enoxaparin"], LEXICON) == ["enoxaparin."]
 
 
 def test_an_english_word_is_not_taken_into_a_snapped_pair() -> None:
     assert snap_to_terms("levothroxine for hypothroidism".split(), ["levothyroxine", "hypothyroidism"],
-                         ENGLISH) == ["levothyroxine", "for", "hypothyroidism"]
+                         LEXICON) == ["levothyroxine", "for", "hypothyroidism"]
+
+
+def test_a_function_word_is_never_snapped_into_a_term() -> None:
+    assert snap_to_terms("pan korea chitis and cirrhosis".split(), ["chitosan", "pancreatitis"], LEXICON) == [
+        "pan", "korea", "chitosan", "and", "cirrhosis"]
+    assert take_terms("History of pan korea chitis and cirrhosis.", "History of pancreatitis and cirrhosis.",
+                      ["chitosan", "pancreatitis", "cirrhosis"], LEXICON) == "History of pancreatitis and cirrhosis."
 
 
 def test_a_common_word_heard_alone_is_never_replaced() -> None:
@@ -63,12 +70,12 @@ def test_a_term_nobody_writes_is_not_taken_from_the_second_decode() -> None:
 
 
 def test_english_words_are_never_snapped() -> None:
-    assert snap_to_terms(["display"], ["dyspnea"], ENGLISH) == ["display"]
+    assert snap_to_terms(["display"], ["dyspnea"], LEXICON) == ["display"]
 
 
 def test_the_closer_snap_wins_over_the_first_word_alone() -> None:
     # "clopia" alone is close to "cyclopia", but "clopia digrel" run together is "clopidogrel".
-    assert snap_to_terms("Stop clopia digrel today.".split(), ["cyclopia", "clopidogrel"], ENGLISH) == [
+    assert snap_to_terms("Stop clopia digrel today.".split(), ["cyclopia", "clopidogrel"], LEXICON) == [
         "Stop", "clopidogrel", "today."]
 
 
@@ -76,7 +83,7 @@ def test_a_term_in_use_is_never_snapped_to_another() -> None:
     frequencies = {"give": 5.7, "it": 7.0, "for": 7.0, "pulmonary": 3.5, "pulmonaria": 1.1, "edema": 2.9}
     lexicon = MedicalLexicon({"pulmonary": 3.5, "pulmonaria": 1.1, "edema": 2.9},
                              word_frequency=lambda word: frequencies.get(word, 0.0))
-    assert snap_to_terms(["pulmonary"], ["pulmonaria"], lexicon.is_written) == ["pulmonary"]
+    assert snap_to_terms(["pulmonary"], ["pulmonaria"], lexicon) == ["pulmonary"]
     assert take_terms("Give it for pulmonary edema.", "Give it for pulmonaria edema.", ["pulmonaria"],
                       lexicon) == "Give it for pulmonary edema."
 
@@ -105,7 +112,7 @@ def test_one_english_word_heard_alone_is_never_replaced_however_rare() -> None:
 
 
 def test_a_snap_needs_the_spelling_as_well_as_the_sound() -> None:
-    assert snap_to_terms(["parazzo"], ["porous"], ENGLISH) == ["parazzo"]
+    assert snap_to_terms(["parazzo"], ["porous"], LEXICON) == ["parazzo"]
 
 
 def test_words_the_second_decode_ran_together_after_the_term_are_kept() -> None:
