@@ -30,8 +30,13 @@ from bewer.reporting.html.report import ReportAlignment, ReportMetric
 from corti_canal.cli import main as canal
 
 from dictation_daemon.server.engine import WhisperRecognizer
-from dictation_daemon.server.lexicon.retrieval import heard_key
-from dictation_daemon.server.lexicon.sources import prescribed_drug_names
+from dictation_daemon.server.lexicon.retrieval import DOUBTFUL_ZIPF, heard_key
+from dictation_daemon.server.lexicon.sources import (
+    diagnosis_words,
+    english_frequency,
+    load_medical_lexicon,
+    prescribed_drug_names,
+)
 from testkit.speech import VOICES, speech, with_pauses
 
 from .dictation import CommandScore, Dictated, dictated, score_commands
@@ -58,6 +63,7 @@ class TrustResult:
     negatives_kept: int
     plain_orders_kept: int
     unsaid_drugs: int
+    unsaid_findings: int
     commands: CommandScore
     outcomes: list[tuple[Case, Dictated]]
     audio_seconds: float
@@ -99,7 +105,8 @@ def measure_voice(recognizer: WhisperRecognizer, voice: str) -> TrustResult:
         negatives_fired=sum(bool(result.commands) for _, result in negatives),
         negatives_kept=sum(_same_words(case.text, result.text) for case, result in negatives),
         plain_orders_kept=sum(_same_words(case.text, result.text) for case, result in plain_orders),
-        unsaid_drugs=sum(len(unsaid_drugs(case.text, result.text, _drug_names())) for case, result in outcomes),
+        unsaid_drugs=sum(len(unsaid_terms(case.text, result.text, _drug_names())) for case, result in outcomes),
+        unsaid_findings=sum(len(unsaid_terms(case.text, result.text, _finding_terms())) for case, result in outcomes),
         commands=score_commands((case, result) for case, result in outcomes if case.category == "command"),
         outcomes=outcomes,
         audio_seconds=audio,
@@ -128,11 +135,21 @@ def _drug_names() -> frozenset[str]:
     return frozenset(prescribed_drug_names())
 
 
-def unsaid_drugs(expected: str, got: str, drugs: Collection[str]) -> list[str]:
-    """The drug names in ``got`` that ``expected`` does not hold: the worst error a term can be, since it
-    reads as right (a garbled name is seen to be wrong)."""
+@functools.cache
+def _finding_terms() -> frozenset[str]:
+    """The lexicon's terms that ICD-10-CM's diagnoses use and that read as medical words ("hematuria",
+    "medulla": rarer than once per million words), drugs aside; "copper" or "ladder" written for a garbled
+    term is seen to be wrong."""
+    lexicon = load_medical_lexicon()
+    return frozenset(word for word in diagnosis_words()
+                     if word in lexicon and english_frequency(word) < DOUBTFUL_ZIPF) - _drug_names()
+
+
+def unsaid_terms(expected: str, got: str, terms: Collection[str]) -> list[str]:
+    """The ``terms`` (drug names, or findings) in ``got`` that ``expected`` does not hold: the worst error a
+    term can be, since it reads as right (a garbled name is seen to be wrong)."""
     said = {heard_key(word) for word in expected.split()}
-    return [key for word in got.split() if (key := heard_key(word)) not in said and key in drugs]
+    return [key for word in got.split() if (key := heard_key(word)) not in said and key in terms]
 
 
 def _same_words(expected: str, got: str) -> bool:
@@ -175,7 +192,8 @@ def print_result(result: TrustResult) -> None:
         f"{result.voice:6} MTR {result.term_recall:.1%} ({result.terms_matched}/{result.terms})  "
         f"WER {result.wer:.1%}  CER {result.cer:.1%}  hard negatives fired {result.negatives_fired}/"
         f"{len(HARD_NEGATIVES)}, words kept {result.negatives_kept}/{len(HARD_NEGATIVES)}  plain orders kept "
-        f"{result.plain_orders_kept}/{len(PLAIN_ORDERS)}  unsaid drugs {result.unsaid_drugs}  commands "
+        f"{result.plain_orders_kept}/{len(PLAIN_ORDERS)}  unsaid drugs {result.unsaid_drugs}  unsaid findings "
+        f"{result.unsaid_findings}  commands "
         f"P {result.commands.precision:.1%} R {result.commands.recall:.1%}  RTF {result.real_time_factor:.3f}"
     )
 
@@ -192,19 +210,20 @@ def render(results: Sequence[TrustResult], model: str, lexicon: bool, command: s
         f"without pauses), {len(PLAIN_ORDERS)} orders that name no drug, {len(COMMANDS)} commands said with a "
         f"{PAUSE_SECONDS:.1f} s pause around them. WER, CER and Medical Term Recall by Corti's evaluation "
         "library (`bewer`, as `corti-canal` reports them), normalised (lower case, no punctuation), over the "
-        "sentences without commands. Unsaid drugs: drug names written that the sentence does not hold.",
+        "sentences without commands. Unsaid drugs and findings: drug names, and words of ICD-10-CM's "
+        "diagnoses, written that the sentence does not hold.",
         "",
         "| voice | Medical Term Recall | WER | CER | hard negatives: a command fired | hard negatives: every "
-        "word kept | plain orders: every word kept | unsaid drugs | command precision | command recall | "
-        "real-time factor |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "word kept | plain orders: every word kept | unsaid drugs | unsaid findings | command precision | "
+        "command recall | real-time factor |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for result in results:
         lines.append(
             f"| {result.voice} | {result.term_recall:.1%} ({result.terms_matched}/{result.terms}) | "
             f"{result.wer:.1%} | {result.cer:.1%} | {result.negatives_fired} of {len(HARD_NEGATIVES)} | "
             f"{result.negatives_kept} of {len(HARD_NEGATIVES)} | {result.plain_orders_kept} of {len(PLAIN_ORDERS)} | "
-            f"{result.unsaid_drugs} | {result.commands.precision:.1%} | "
+            f"{result.unsaid_drugs} | {result.unsaid_findings} | {result.commands.precision:.1%} | "
             f"{result.commands.recall:.1%} | {result.real_time_factor:.3f} |"
         )
     return "\n".join(lines) + "\n"

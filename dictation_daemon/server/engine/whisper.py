@@ -7,10 +7,11 @@ words since the last pause) is left to decode, so the answer comes back in a fra
 decoding the whole utterance after release would take.
 
 A final decode is done twice when the words first heard hold one the model may have misheard a term as
-(a rare word or no word at all), or follow a medication order's verb, and sound like terms of the medical
-lexicon: the second time with those terms in the prompt, whose medical words are then taken (see
-:mod:`..lexicon`). A sentence of common words and correctly spelled terms, with no order or none that
-sounds like a drug, is decoded once, as fast as before.
+(a rare word or no word at all), or follow a medication order's verb or a finding's cue in a sentence
+Whisper was unsure of, and sound like terms of the medical lexicon: the second time with those terms in
+the prompt, whose medical words are then taken (see :mod:`..lexicon`). A sentence of common words and
+correctly spelled terms that Whisper was sure of, or with no term that sounds like its words, is decoded
+once, as fast as before.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import numpy as np
 from ...protocol.audio_format import SAMPLE_RATE
 from ...protocol.languages import CORTI_LANGUAGES
 from ...protocol.messages import TranscribeConfig
-from ..lexicon import MedicalLexicon, drug_phrases, join_split_terms, load_medical_lexicon, take_terms
+from ..lexicon import MedicalLexicon, join_split_terms, load_medical_lexicon, take_terms, term_slots
 from ..recognizer import RecognitionStream, RecognizedSegment, Recognizer
 from ..segmenter import SpeechSegmenter, SpeechSpan
 from .decoding import FINAL_DECODE, INTERIM_DECODE, Decoded, DecodeSettings, decode
@@ -47,11 +48,11 @@ flushes; decoding ahead during that tail means the flush finds its final already
 
 
 UNSURE_LOGPROB = -0.25
-"""Whisper's average log-probability per token below which a final is searched for drug names heard as
-English words after an order's verb (:mod:`..lexicon.slots`). A sentence the model is sure of says what
-was said: on the trust set's slt voice (each sentence decoded whole), the fourteen orders that name no
-drug decoded at -0.03 to -0.24, "Give euros might" (furosemide) at -0.41, "Hold listen April"
-(lisinopril) at -0.48. Above it, an order costs no second decode."""
+"""Whisper's average log-probability per token below which a final is searched for drugs and findings heard
+as English words after an order's verb or a finding's cue (:mod:`..lexicon.slots`). A sentence the model
+is sure of says what was said: on the trust set's slt voice (each sentence decoded whole), the fourteen
+orders that name no drug decoded at -0.03 to -0.24, "Give euros might" (furosemide) at -0.41, "Hold
+listen April" (lisinopril) at -0.48. Above it, an order or a finding costs no second decode."""
 
 
 class WhisperRecognizer(Recognizer):
@@ -225,17 +226,17 @@ class WhisperStream(RecognitionStream):
         heard = join_split_terms(words.split(), self._lexicon)
         words = " ".join(heard)
         unsure = first.avg_logprob < UNSURE_LOGPROB
-        drug_positions = drug_phrases(heard) if unsure else frozenset()
-        if not drug_positions and not self._lexicon.doubtful(heard):
+        slots = term_slots(heard) if unsure else {}
+        if not slots and not self._lexicon.doubtful(heard):
             return words
-        terms = self._lexicon.candidates(heard, ignored=self._vocabulary_keys, drug_positions=drug_positions)
+        terms = self._lexicon.candidates(heard, ignored=self._vocabulary_keys, slots=slots)
         if not terms:
             return words
         # The session's own words first: a user's keyterms must not be cut from the prompt by candidates.
         prompt = hotwords([*self._vocabulary, *terms], self._shared.token_count)
         second = " ".join(join_split_terms(self._decode_with(span, settings, prompt).words.split(), self._lexicon))
         return take_terms(words, second, [*terms, *self._keyterms], self._lexicon, self._keyterms,
-                          drugs_named=unsure)
+                          slots_named=unsure)
 
     def _without_echo(self, span: SpeechSpan, settings: DecodeSettings, words: str, echo: str) -> str:
         """``words`` without the prompt's last phrase at their end if that was the prompt's echo: decoded

@@ -5,14 +5,15 @@ April" for lisinopril), yet spells it right once the name is in its prompt. No p
 pharmacopoeia, so each segment is decoded once, the lexicon terms that sound like what was heard are
 retrieved (:mod:`.retrieval`, pure), the segment is decoded again with them as hotwords, and a term is
 taken only where the second pass produced it in place of words that sound like it (:mod:`.merge`,
-pure); a term written in two pieces is joined first (:mod:`.joining`, pure). :mod:`.sources` reads the
-lexicon from the packages that ship it.
+pure); a term written in two pieces is joined first (:mod:`.joining`, pure). Where a sentence's grammar
+says a drug or a finding is named (:mod:`.slots`, pure), such a term may be heard in English words too.
+:mod:`.sources` reads the lexicon from the packages that ship it.
 """
 
 from .joining import join_split_terms
 from .merge import take_terms
 from .retrieval import MedicalLexicon
-from .slots import drug_phrases
+from .slots import term_slots
 from .sources import load_medical_lexicon
 
-__all__ = ["MedicalLexicon", "drug_phrases", "join_split_terms", "load_medical_lexicon", "take_terms"]
+__all__ = ["MedicalLexicon", "join_split_terms", "load_medical_lexicon", "take_terms", "term_slots"]

@@ -18,12 +18,12 @@ Two steps, each of which can only put a retrieved candidate term in place of wor
    and never in place of English words alone, however rare: one at least must be a term or no word at all.
    Ordinary words are never replaced: "He denies" does not become "hedonist", "after the stent" not
    "aftertaste", "amiable" not "amphibole", "pancreas" stays though "pancrease" is a brand of enzyme
-   capsules. The one exception is a drug phrase (:mod:`.slots`: "Hold listen April because ..."), where
-   a common drug's name (any the second decode wrote, candidate or not) may replace the English words it
-   sounds like: there a clinician names a drug, and "listen April" is what the model makes of lisinopril
-   when it does not expect it. An English word at the edge of such a region that the term does not sound
-   like ("for" in "levothroxine for" → "levothyroxine") stays: the region shrinks to the words the term
-   replaced.
+   capsules. The one exception is a drug or finding phrase (:mod:`.slots`: "Hold listen April because
+   ...", "He reports dysuria and how much area"), where a common term of the phrase's kind (any the second
+   decode wrote, candidate or not) may replace the English words it sounds like: there a clinician names a
+   drug or a finding, and "listen April" is what the model makes of lisinopril when it does not expect it.
+   An English word at the edge of such a region that the term does not sound like ("for" in
+   "levothroxine for" → "levothyroxine") stays: the region shrinks to the words the term replaced.
 
 A sentence with no word like a medical term keeps its first-decode words exactly, whatever the second
 decode did.
@@ -38,8 +38,8 @@ import jellyfish
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from .retrieval import MedicalLexicon, heard_key
-from .slots import drug_phrases
+from .retrieval import MedicalLexicon, Slot, heard_key
+from .slots import term_slots
 
 SNAP_SIMILARITY = 85.0
 """Similarity (0–100, by letters or by Metaphone key) at which an unsure spelling is taken for the
@@ -63,13 +63,13 @@ MAX_EXTRA_WORDS = 1
 
 def take_terms(
     first: str, second: str, terms: Sequence[str], lexicon: MedicalLexicon, keyterms: Collection[str] = (),
-    drugs_named: bool = True,
+    slots_named: bool = True,
 ) -> str:
-    """The first decode's words, with the regions where ``second`` wrote one of ``terms``, or a common drug's
-    name, instead.
+    """The first decode's words, with the regions where ``second`` wrote one of ``terms``, or a common drug
+    or finding, instead.
 
-    ``keyterms`` are the session's own words (keys), taken like terms in use. ``drugs_named`` says whether a
-    drug may replace English words in a drug phrase (the caller's doubt of the first decode).
+    ``keyterms`` are the session's own words (keys), taken like terms in use. ``slots_named`` says whether a
+    term may replace English words in a drug or finding phrase (the caller's doubt of the first decode).
     """
     in_use = [term for term in terms if lexicon.in_use(term) or term in keyterms]
     rare = [term for term in in_use if lexicon.is_doubtful(term) or term in keyterms]
@@ -77,26 +77,26 @@ def take_terms(
     second_words = snap_to_terms(second.split(), rare, lexicon)
     first_keys = [heard_key(word) for word in first_words]
     second_keys = [heard_key(word) for word in second_words]
-    # A common drug the second decode wrote is taken like a candidate: the prompt's drug names make the
-    # model write the ones it knows, candidates or not ("warfarin" for "more far into").
-    in_use.extend(dict.fromkeys(key for key in second_keys if lexicon.is_common_drug(key) and key not in in_use))
-    named_at = drug_phrases(first_words) if drugs_named else frozenset()
-    in_drug_phrase = [position in named_at for position in range(len(first_words))]
+    # A common drug or finding the second decode wrote is taken like a candidate: the prompt's terms make
+    # the model write the ones it knows, candidates or not ("warfarin" for "more far into").
+    in_use.extend(dict.fromkeys(key for key in second_keys if lexicon.slot_of(key) and key not in in_use))
+    named_at = term_slots(first_words) if slots_named else {}
+    slot_at = [named_at.get(position) for position in range(len(first_words))]
     taken: list[str] = []
     matcher = SequenceMatcher(None, first_keys, second_keys, autojunk=False)
     for operation, i1, i2, j1, j2 in matcher.get_opcodes():
         heard, replacement = first_words[i1:i2], second_words[j1:j2]
         if operation == "equal" or not _is_term_for(
-                first_keys[i1:i2], second_keys[j1:j2], in_use, lexicon, any(in_drug_phrase[i1:i2])):
+                first_keys[i1:i2], second_keys[j1:j2], in_use, lexicon, set(slot_at[i1:i2]) - {None}):
             taken.extend(heard)
             continue
         taken.extend(_merged_region(heard, replacement, first_keys[i1:i2], second_keys[j1:j2], in_use, lexicon,
-                                    in_drug_phrase[i1:i2]))
+                                    slot_at[i1:i2]))
     return " ".join(taken)
 
 
 def _merged_region(heard: list[str], replacement: list[str], heard_keys: list[str], replacement_keys: list[str],
-                   terms: Collection[str], lexicon: MedicalLexicon, in_drug_phrase: Sequence[bool]) -> list[str]:
+                   terms: Collection[str], lexicon: MedicalLexicon, slot_at: Sequence[Slot | None]) -> list[str]:
     """``heard`` with the terms of ``replacement`` put in place of the words they sound like.
 
     Words the second decode wrote around or between its terms are taken only word for word, where each is
@@ -104,7 +104,7 @@ def _merged_region(heard: list[str], replacement: list[str], heard_keys: list[st
     since the second decode may have run several of them together ("after the stent" → "aftertaste"). With
     several words, the heard words are shared out among them by fewest edits, and each term is held to the
     same test as a whole region: it must replace a doubtful word and not English words alone, or be a drug
-    replacing words all in a drug phrase (``in_drug_phrase``: which heard words are).
+    or finding replacing words all in one phrase of its kind (``slot_at``: the phrase of each heard word).
     """
     first_term = next(index for index, key in enumerate(replacement_keys) if key in terms)
     last_term = max(index for index, key in enumerate(replacement_keys) if key in terms) + 1
@@ -121,7 +121,8 @@ def _merged_region(heard: list[str], replacement: list[str], heard_keys: list[st
     pieces = _shared_out(heard_keys[start:stop], core_keys)
     for word, key, (piece_start, piece_stop) in zip(core, core_keys, pieces):
         piece = slice(start + piece_start, start + piece_stop)
-        if _is_term_for(heard_keys[piece], [key], terms, lexicon, all(in_drug_phrase[piece])) or (
+        piece_slots = set(slot_at[piece])
+        if _is_term_for(heard_keys[piece], [key], terms, lexicon, piece_slots if None not in piece_slots else set()) or (
                 key not in terms and _word_for_word(heard_keys[piece], [key])):
             merged.append(word)
         else:
@@ -206,17 +207,19 @@ def _trailing_marks(word: str) -> str:
 
 
 def _is_term_for(heard: list[str], replacement: list[str], terms: Collection[str], lexicon: MedicalLexicon,
-                 drug_phrase: bool) -> bool:
+                 slots: Collection[Slot]) -> bool:
     """Whether ``replacement`` writes a term in place of ``heard``, which sound alike: heard words that are
-    unsure (a doubtful word, not English words alone), or a drug's name in a ``drug_phrase``."""
+    unsure (a doubtful word, not English words alone), or a common term of the kind of phrase (``slots``)
+    the heard words are in."""
     if not heard or not replacement or len(replacement) > len(heard) + MAX_EXTRA_WORDS:
         return False
     written = [key for key in replacement if key in terms]
     if not written:
         return False
-    # Real words heard are what was said ("amiable", not "amphibole"), except where a drug is named.
+    # Real words heard are what was said ("amiable", not "amphibole"), except English words where a drug or
+    # finding is named; a term heard there is what was named ("arthritis", not "arthrodesis").
     unsure = not all(lexicon.is_english(key) for key in heard) and any(lexicon.is_doubtful(key) for key in heard)
-    named = drug_phrase and any(lexicon.is_common_drug(key) for key in written)
+    named = any(lexicon.slot_of(key) in slots for key in written) and not any(lexicon.in_use(key) for key in heard)
     if not (unsure or named):
         return False
     return _likeness(heard, replacement) >= MIN_REGION_SIMILARITY

@@ -20,8 +20,10 @@ alone rules them out, so a segment of ten words is searched in a few tens of mil
 
 from __future__ import annotations
 
+import enum
 import functools
 from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
 
 import jellyfish
 import numpy as np
@@ -43,16 +45,18 @@ SOUND_CUTOFF = 80.0
 SKELETON_CUTOFF = 88.0
 """Skeleton similarity (0–100) a term needs to be a candidate."""
 
-DRUG_PHRASE_CUTOFFS = (60.0, 70.0, 80.0)
-"""Letter, Metaphone and skeleton similarity a drug name needs to be a candidate for English words heard in a
-drug phrase (:mod:`.slots`): looser than the cut-offs above, since the model's ordinary words are further
-from the name than its unsure spellings are ("euros might" is 60 to "furosemide" by letters, "search relying"
-71 to "sertraline" by sound), and only the common drug names (:data:`COMMON_DRUG_ZIPF`) are searched."""
+SLOT_CUTOFFS = (60.0, 70.0, 80.0)
+"""Letter, Metaphone and skeleton similarity a term needs to be a candidate for English words heard in a
+drug or finding phrase (:mod:`.slots`): looser than the cut-offs above, since the model's ordinary words are
+further from the term than its unsure spellings are ("euros might" is 60 to "furosemide" by letters,
+"search relying" 71 to "sertraline" by sound), and only the common terms of the phrase's kind
+(:data:`COMMON_SLOT_ZIPF`) are searched."""
 
-COMMON_DRUG_ZIPF = 1.0
-"""How often (Zipf, in general English text) a drug must be written to be taken for English words heard in a
-drug phrase: once per hundred million words, which about 900 prescribed drugs are (apixaban 1.2,
-lisinopril 1.7, warfarin 2.6). Ordinary words sound like some rare brand too often: "a low salt" like
+COMMON_SLOT_ZIPF = 1.0
+"""How often (Zipf, in general English text) a drug or finding must be written to be taken for English
+words heard in a phrase that names one: once per hundred million words, which about 900 prescribed drugs
+are (apixaban 1.2, lisinopril 1.7, warfarin 2.6) and about 3,000 words of ICD-10-CM's diagnoses
+(hematuria, erythema, syncope). Ordinary words sound like some rare brand too often: "a low salt" like
 Algesal, "walking" like Wakix; a clinician is far likelier to have said what was heard than those."""
 
 MIN_SKELETON = 4
@@ -99,6 +103,26 @@ MAX_CANDIDATES = 32
 """Terms given to the second decode: about a third of Whisper's prompt."""
 
 
+class Slot(enum.Enum):
+    """What a phrase of a sentence names, by its grammar (:mod:`.slots`), and so which terms may be heard
+    in its English words."""
+
+    DRUG = "drug"
+    """A prescribed drug: the words after a medication order's verb."""
+    FINDING = "finding"
+    """A condition, sign, body part or procedure of ICD-10-CM: the words after "reports", "shows", "has"."""
+
+
+@dataclass(frozen=True)
+class _SlotIndex:
+    """The common terms of one kind (:class:`Slot`), as searched for English words heard in its phrases."""
+
+    positions: np.ndarray  # of the terms in the lexicon
+    names: dict[int, str]
+    sounds: dict[int, str]
+    skeletons: list[str]
+
+
 _SOUNDEX_CLASSES = str.maketrans("bfpvcgjkqsxzdtlmnr", "111122222222334556", "aeiouyhw")
 
 
@@ -122,26 +146,26 @@ class MedicalLexicon:
     ``terms`` maps each term (lower case, one word) to its Zipf frequency in general English text
     (0 where the word is too rare to be listed); ``word_frequency`` gives the same for any heard word,
     which tells an English word from an unsure spelling. ``drugs`` are the terms that name a prescribed
-    drug; the common ones (:data:`COMMON_DRUG_ZIPF`) alone may be heard in a drug phrase's English words
-    (:mod:`.slots`).
+    drug, ``findings`` the words of diagnoses (ICD-10-CM); the common ones of each
+    (:data:`COMMON_SLOT_ZIPF`) alone may be heard in the English words of a phrase that names their kind
+    (:mod:`.slots`). A drug is never a finding.
     """
 
     def __init__(
         self, terms: Mapping[str, float], word_frequency: Callable[[str], float] = lambda word: 0.0,
-        drugs: Collection[str] = (),
+        drugs: Collection[str] = (), findings: Collection[str] = (),
     ) -> None:
         self._word_frequency = word_frequency
         self.terms: tuple[str, ...] = tuple(sorted(terms))
         self._prior = tuple(terms[term] for term in self.terms)
-        self._common_drugs = tuple(term in drugs and word_frequency(term) >= COMMON_DRUG_ZIPF for term in self.terms)
         self._sounds = tuple(jellyfish.metaphone(term) for term in self.terms)
         self._skeletons = tuple(consonant_skeleton(term) for term in self.terms)
-        # The common drugs alone, as searched for English words heard in a drug phrase.
-        self._drug_indexes = np.flatnonzero(self._common_drugs)
-        self._drug_names = {int(index): self.terms[index] for index in self._drug_indexes}
-        self._drug_sounds = {int(index): self._sounds[index] for index in self._drug_indexes}
-        self._drug_skeletons = [self._skeletons[index] for index in self._drug_indexes]
         self._index = {term: index for index, term in enumerate(self.terms)}
+        self._slot_of: dict[str, Slot] = {}
+        for slot, members in ((Slot.FINDING, findings), (Slot.DRUG, drugs)):
+            self._slot_of.update(
+                (term, slot) for term in members if term in self._index and word_frequency(term) >= COMMON_SLOT_ZIPF)
+        self._slot_indexes = {slot: self._slot_index(slot) for slot in Slot}
         self._similar = functools.lru_cache(maxsize=SEARCH_CACHE)(self._search)
 
     def doubtful(self, words: Sequence[str]) -> bool:
@@ -170,11 +194,10 @@ class MedicalLexicon:
         """Whether a heard word (key) is one of English's function words (:data:`FUNCTION_WORD_ZIPF`)."""
         return self._word_frequency(key) >= FUNCTION_WORD_ZIPF
 
-    def is_common_drug(self, term: str) -> bool:
-        """Whether ``term`` names a prescribed drug written often enough (:data:`COMMON_DRUG_ZIPF`) to be
-        taken for English words heard in a drug phrase."""
-        index = self._index.get(term)
-        return index is not None and self._common_drugs[index]
+    def slot_of(self, term: str) -> Slot | None:
+        """The kind of phrase in whose English words ``term`` may be heard: a drug or a finding written
+        often enough (:data:`COMMON_SLOT_ZIPF`), else ``None``."""
+        return self._slot_of.get(term)
 
     def in_use(self, term: str) -> bool:
         """Whether ``term`` is written at all in general text (listed by its frequency), not only in
@@ -190,22 +213,21 @@ class MedicalLexicon:
 
     def candidates(
         self, words: Sequence[str], ignored: Collection[str] = (), limit: int = MAX_CANDIDATES,
-        drug_positions: Collection[int] = (),
+        slots: Mapping[int, Slot] | None = None,
     ) -> list[str]:
         """The terms most like some span of ``words`` (as the model wrote them), best first.
 
         Only spans that may become a term (:mod:`.merge`) are searched: those that hold a doubtful word,
-        and, for common drug names only, those inside a drug phrase (``drug_positions``, from
-        :func:`.slots.drug_phrases`) and not beside an unsure spelling, where a drug heard as common words
-        is not penalised for them. At
-        most :data:`MAX_SPANS` are searched: the cost is bounded however long the segment. No span holds a
-        word of ``ignored`` (keys): the session's punctuation and command words, which are meant as they
-        are, except function words (:data:`FUNCTION_WORD_ZIPF`).
+        and, for the common terms of its kind only, those inside one drug or finding phrase (``slots``,
+        from :func:`.slots.term_slots`) and not beside an unsure spelling, where a term heard as common
+        words is not penalised for them. At most :data:`MAX_SPANS` are searched: the cost is bounded
+        however long the segment. No span holds a word of ``ignored`` (keys): the session's punctuation
+        and command words, which are meant as they are, except function words (:data:`FUNCTION_WORD_ZIPF`).
         """
         keyed = [(index, key) for index, word in enumerate(words)
                  for part in word.split("-") if (key := heard_key(part))]
         keys = [key for _index, key in keyed]
-        in_drug_phrase = [index in drug_positions for index, _key in keyed]
+        slot_at = [(slots or {}).get(index) for index, _key in keyed]
         settled = [key in ignored and not self.is_function_word(key) for key in keys]
         doubtful = [self.is_doubtful(key) for key in keys]
         unwritten = [not self.is_written(key) for key in keys]
@@ -219,12 +241,13 @@ class MedicalLexicon:
                     break
                 unsure = any(doubtful[start:stop])
                 # English words beside an unsure spelling are searched with it, as part of its term.
-                named = all(in_drug_phrase[start:stop]) and not any(unwritten[max(start - 1, 0) : stop + 1])
+                slot = slot_at[start] if len(set(slot_at[start:stop])) == 1 else None
+                named = slot is not None and not any(unwritten[max(start - 1, 0) : stop + 1])
                 if len(span) < MIN_SPAN_LETTERS or not (unsure or named) or searched >= MAX_SPANS:
                     continue
                 searched += 1
                 heard = min(self._word_frequency(key) for key in keys[start:stop]) if unsure else 0.0
-                for index in self._similar(span, not unsure):
+                for index in self._similar(span, None if unsure else slot):
                     score = self._likeness(span, index) + PRIOR_WEIGHT * self._prior[index] - HEARD_WEIGHT * heard
                     here[index] = max(score, here.get(index, score))
             for index in sorted(here, key=here.__getitem__, reverse=True)[:PER_START]:
@@ -232,12 +255,20 @@ class MedicalLexicon:
         ranked = sorted(best, key=lambda index: (-best[index], self.terms[index]))
         return [self.terms[index] for index in ranked[:limit]]
 
-    def _search(self, span: str, drugs_only: bool) -> frozenset[int]:
-        """Indexes of the terms close to ``span`` by letters, sound or skeleton; of the drug names only, by
-        looser cut-offs (:data:`DRUG_PHRASE_CUTOFFS`), if ``drugs_only``."""
-        if drugs_only:
-            letter_cutoff, sound_cutoff, skeleton_cutoff = DRUG_PHRASE_CUTOFFS
-            names, sounds, skeletons = self._drug_names, self._drug_sounds, self._drug_skeletons
+    def _slot_index(self, slot: Slot) -> _SlotIndex:
+        positions = np.array(sorted(self._index[term] for term, kind in self._slot_of.items() if kind is slot),
+                             dtype=np.int64)
+        return _SlotIndex(positions, {int(index): self.terms[index] for index in positions},
+                          {int(index): self._sounds[index] for index in positions},
+                          [self._skeletons[index] for index in positions])
+
+    def _search(self, span: str, slot: Slot | None) -> frozenset[int]:
+        """Indexes of the terms close to ``span`` by letters, sound or skeleton; of the common terms of
+        ``slot``'s kind only, by looser cut-offs (:data:`SLOT_CUTOFFS`), if one is given."""
+        if slot is not None:
+            letter_cutoff, sound_cutoff, skeleton_cutoff = SLOT_CUTOFFS
+            index = self._slot_indexes[slot]
+            names, sounds, skeletons = index.names, index.sounds, index.skeletons
         else:
             letter_cutoff, sound_cutoff, skeleton_cutoff = LETTER_CUTOFF, SOUND_CUTOFF, SKELETON_CUTOFF
             names, sounds, skeletons = self.terms, self._sounds, self._skeletons
@@ -250,7 +281,7 @@ class MedicalLexicon:
             # Skeletons are short, so many terms share one: all that are close go to the ranking.
             scores = process.cdist([skeleton], skeletons, scorer=fuzz.ratio, score_cutoff=skeleton_cutoff)
             close = np.flatnonzero(scores[0])
-            found.update(int(index) for index in (self._drug_indexes[close] if drugs_only else close))
+            found.update(int(index) for index in (self._slot_indexes[slot].positions[close] if slot is not None else close))
         return frozenset(found)
 
     def _likeness(self, span: str, index: int) -> float:

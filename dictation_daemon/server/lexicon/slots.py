@@ -1,28 +1,36 @@
-"""Where a clinician names a drug: the words after a medication order's verb. Pure.
+"""Where a clinician names a drug or a finding: the words after a medication order's verb, or after the
+words that introduce what was found. Pure.
 
 A term is otherwise never put in place of English words alone (:mod:`.merge`): "after the stent" must
-not become "aftertaste". Yet tiny.en hears a drug name it does not know as ordinary words more often than
-as a misspelling ("Hold listen April" for lisinopril, "Give euros might" for furosemide, "Start search
-relying" for sertraline), and then nothing else in the sentence says a term was misheard. The sentence's
-own grammar does: the words right after "start", "hold", "give", "continue" or "switch ... to" name
-what is started or held, a drug far more often than not in a clinical note. There, and only there, a drug
-name the second decode wrote may replace the English words it sounds like; a finding, a procedure, or an
-English word said in that place ("Start walking", "Hold the dose") comes out of the second decode as
-said and stays. Only the drugs written in general text are looked for there
-(:data:`.retrieval.COMMON_DRUG_ZIPF`: ordinary words sound like some rare brand too often), and the
-engine looks only in a sentence Whisper was unsure of (``UNSURE_LOGPROB`` in :mod:`..engine.whisper`).
+not become "aftertaste". Yet tiny.en hears a term it does not know as ordinary words more often than
+as a misspelling ("Hold listen April" for lisinopril, "Give euros might" for furosemide, "He reports
+dysuria and how much area" for hematuria, "There is error thema" for erythema), and then nothing else in
+the sentence says a term was misheard. The sentence's own grammar does:
 
-A drug phrase starts after an order verb and runs for at most :data:`MAX_DRUG_WORDS` words, up to a word
-that ends it (:data:`PHRASE_ENDS`: "for", "because", "at", ...) or to punctuation. A list goes on after
-"and", "or" and "to" ("Continue albuterol and tiotropium", "Switch warfarin to rivaroxaban"), which are
-in the phrase too: a name's end may be heard as one ("epics of and" for apixaban).
+* The words right after "start", "hold", "give", "continue" or "switch ... to" name what is started or
+  held, a drug far more often than not in a clinical note (a **drug phrase**).
+* The words right after "reports", "complains of", "shows", "reveals", "there is", "history of",
+  "episode of", "consistent with", "rule out", "underwent" or an order's "for" name what was found: a
+  condition, a sign, a body part or a procedure (a **finding phrase**).
+
+There, and only there, a term of that kind that the second decode wrote may replace the English words it
+sounds like; an English word said in that place ("Start walking", "He reports feeling better") comes out
+of the second decode as said and stays. Only the terms of each kind that are written in general text
+are looked for there (:data:`.retrieval.COMMON_SLOT_ZIPF`: ordinary words sound like some rare brand or
+rare anatomical name too often), and the engine looks only in a sentence Whisper was unsure of
+(``UNSURE_LOGPROB`` in :mod:`..engine.whisper`).
+
+A phrase starts after its cue and runs for at most :data:`MAX_PHRASE_WORDS` words, up to a word that ends
+it (:data:`PHRASE_ENDS`: "for", "because", "at", ...) or to punctuation. A list goes on after "and", "or"
+and "to" ("Continue albuterol and tiotropium", "Switch warfarin to rivaroxaban", "reports dysuria and
+hematuria"), which are in the phrase too: a name's end may be heard as one ("epics of and" for apixaban).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
-from .retrieval import heard_key
+from .retrieval import Slot, heard_key
 
 ORDER_VERBS = frozenset({
     "start", "starts", "started", "starting", "begin", "began", "begun", "restart", "restarted", "resume",
@@ -33,34 +41,48 @@ ORDER_VERBS = frozenset({
 })
 """The verbs of a medication order, in the forms a note uses; the words after them name a drug."""
 
+FINDING_CUES = frozenset({
+    "reports", "reported", "complains", "denies", "denied", "shows", "showed", "reveals", "revealed",
+    "demonstrates", "demonstrated", "underwent", "perform", "performed", "has", "had", "is", "are", "was",
+    "of", "with", "out", "for",
+})
+"""The words after which a note names what was found or done: "reports", "shows", "has", "there is",
+"history of", "consistent with", "rule out", "underwent", and the reason for an order ("Start
+spironolactone for ascites"); the last word of a longer cue is enough."""
+
 LIST_WORDS = frozenset({"and", "or", "to", "plus", "then"})
-"""Words after which a drug phrase names another drug ("X and Y", "switch X to Y")."""
+"""Words after which a phrase names another term ("X and Y", "switch X to Y")."""
 
 PHRASE_ENDS = frozenset({
     "for", "because", "at", "before", "after", "since", "until", "due", "daily", "weekly", "nightly",
     "twice", "once", "every", "as", "if", "when", "with", "without", "per", "by",
 })
-"""Words that end a drug phrase: what follows is the reason, the time or the dose."""
+"""Words that end a phrase: what follows is the reason, the time or the dose."""
 
-MAX_DRUG_WORDS = 4
-"""Heard words a drug name spans at most ("ill up your email" for allopurinol)."""
+MAX_PHRASE_WORDS = 4
+"""Heard words a term spans at most ("ill up your email" for allopurinol)."""
 
 _PHRASE_MARKS = (".", ",", ";", ":", "?", "!")
 
 
-def drug_phrases(words: Sequence[str]) -> frozenset[int]:
-    """The positions of ``words`` (as the model wrote them) that lie in a drug phrase."""
-    positions: set[int] = set()
-    start: int | None = None  # where the drug phrase being read began
+def term_slots(words: Sequence[str]) -> dict[int, Slot]:
+    """The positions of ``words`` (as the model wrote them) that lie in a drug or a finding phrase, with
+    the kind of term the phrase names; a drug phrase wins where the two meet."""
+    return {**_phrases(words, FINDING_CUES, Slot.FINDING), **_phrases(words, ORDER_VERBS, Slot.DRUG)}
+
+
+def _phrases(words: Sequence[str], cues: Collection[str], slot: Slot) -> dict[int, Slot]:
+    positions: dict[int, Slot] = {}
+    start: int | None = None  # where the phrase being read began
     for index, word in enumerate(words):
         key = heard_key(word)
-        in_phrase = start is not None and index - start < MAX_DRUG_WORDS and key not in PHRASE_ENDS
+        in_phrase = start is not None and index - start < MAX_PHRASE_WORDS and key not in PHRASE_ENDS
         if in_phrase:
-            positions.add(index)  # a list word too: the model may have heard a name's end as "and"
+            positions[index] = slot  # a list word too: the model may have heard a name's end as "and"
             if key in LIST_WORDS and index > start:
-                start = index + 1  # the list's next drug
+                start = index + 1  # the list's next term
         else:
-            start = index + 1 if key in ORDER_VERBS else None
+            start = index + 1 if key in cues else None
         if word.endswith(_PHRASE_MARKS):
             start = None
-    return frozenset(positions)
+    return positions

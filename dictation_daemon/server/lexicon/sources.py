@@ -1,6 +1,6 @@
 """Reading the medical lexicon from the packages that ship it, once per process.
 
-Two kept sources, neither copied into this repository:
+Three kept sources, none copied into this repository:
 
 * Debian's ``hunspell-en-med`` (GPL-3): about 90,000 medical words, drug names to 2014, read from
   :data:`HUNSPELL_MEDICAL` at run time.
@@ -9,6 +9,11 @@ Two kept sources, neither copied into this repository:
   NHS page, or with both a DrugBank and a Wikipedia entry), newer ones included (apixaban, tirzepatide),
   without the tens of thousands of research compounds. The dictionary file is read directly: importing
   the package would also set up its network lookups.
+* PyPI's ``simple-icd-10-cm`` (MIT, updated each April with the CDC's ICD-10-CM, which is in the public
+  domain): the words of its diagnoses' descriptions ("Paroxysmal atrial fibrillation", "Hepatomegaly, not
+  elsewhere classified"), about 7,500, which say which lexicon terms name a finding: a condition, sign,
+  body part or procedure (:class:`~.retrieval.Slot`). Its classification file is read directly: importing
+  the package builds its whole code tree, three seconds for the few words needed here.
 
 Words written often in general English (Zipf frequency of :data:`COMMON_ZIPF` or more, from
 ``wordfreq``) are left out: the model spells them already, and as candidates they would only crowd the
@@ -40,6 +45,8 @@ log = logging.getLogger(__name__)
 HUNSPELL_MEDICAL = Path("/usr/share/hunspell/en_med_glut.dic")
 DRUG_PACKAGE = "drug_named_entity_recognition"
 DRUG_DICTIONARY = "drug_ner_dictionary.pkl.bz2"
+ICD_PACKAGE = "simple_icd_10_cm"
+ICD_CLASSIFICATION = "data/*tabular*.xml"
 
 COMMON_ZIPF = 4.5
 """Words written 30 times per million words or more ("pain", "blood", "water") are not terms to look for:
@@ -64,6 +71,7 @@ def load_medical_lexicon() -> MedicalLexicon:
     with _lock:
         if _loaded is None:
             drugs = set(prescribed_drug_names())
+            findings = set(diagnosis_words()) - drugs
             words = set(hunspell_words(HUNSPELL_MEDICAL)) | drugs
             frequencies = {word: zipf_frequency(word, "en") for word in words}
             for drug in drugs:  # prescribed, though general text may not have caught up with it yet
@@ -72,6 +80,7 @@ def load_medical_lexicon() -> MedicalLexicon:
                 {word: frequency for word, frequency in frequencies.items() if frequency < COMMON_ZIPF},
                 word_frequency=english_frequency,
                 drugs=drugs,
+                findings=findings,
             )
             log.info("medical lexicon: %d terms", len(_loaded))
         return _loaded
@@ -119,6 +128,23 @@ def prescribed_drug_names() -> Iterator[str]:
             continue
         if variant in generics or all(fuzz.ratio(variant, generic) < FOREIGN_SPELLING_SIMILARITY for generic in generics):
             yield variant
+
+
+_DESCRIPTION = re.compile(r"<desc>([^<]*)</desc>")
+_WORD = re.compile(r"[a-z]+")
+
+
+def diagnosis_words() -> Iterator[str]:
+    """The words, lower case, of ICD-10-CM's diagnosis descriptions (see above)."""
+    spec = importlib.util.find_spec(ICD_PACKAGE)
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    files = sorted(Path(folders[0]).glob(ICD_CLASSIFICATION)) if folders else []
+    if not files:
+        log.warning("ICD-10-CM not installed: install the 'engine' extra (%s)", ICD_PACKAGE)
+        return
+    text = files[-1].read_text(encoding="utf-8")
+    for description in _DESCRIPTION.findall(text):
+        yield from _WORD.findall(description.lower())
 
 
 def _prescribed(data: dict[str, object]) -> bool:

@@ -138,11 +138,15 @@ def test_an_unsure_spelling_is_not_snapped_to_a_common_word() -> None:
 ORDER_FREQUENCIES = {"hold": 5.2, "listen": 5.1, "april": 5.2, "because": 6.5, "of": 7.4, "it": 7.0, "she": 6.5,
                      "will": 6.6, "first": 6.0, "start": 5.4, "walking": 4.6, "after": 6.2, "meals": 3.9,
                      "switch": 4.6, "more": 6.6, "far": 5.6, "into": 6.2, "the": 7.7, "other": 6.4, "now": 6.3,
-                     "stent": 2.9, "lisinopril": 1.7, "warfarin": 2.6, "aftertaste": 2.0}
+                     "stent": 2.9, "lisinopril": 1.7, "warfarin": 2.6, "aftertaste": 2.0, "he": 6.9,
+                     "reports": 4.8, "how": 6.6, "much": 6.3, "area": 5.3, "hematuria": 2.0, "rheumatoid": 2.6,
+                     "arthritis": 4.0, "arthrodesis": 1.6, "for": 7.0, "dysuria": 1.5, "and": 7.6}
 ORDERS = MedicalLexicon(
-    {"lisinopril": 1.7, "warfarin": 2.6, "wakix": 1.5, "aftertaste": 2.0},
+    {"lisinopril": 1.7, "warfarin": 2.6, "wakix": 1.5, "aftertaste": 2.0, "hematuria": 2.0, "rheumatoid": 2.6,
+     "arthritis": 4.0, "arthrodesis": 1.6, "dysuria": 1.5},
     word_frequency=lambda word: ORDER_FREQUENCIES.get(word, 0.0),
     drugs={"lisinopril", "warfarin", "wakix"},
+    findings={"hematuria", "rheumatoid", "arthritis", "arthrodesis", "dysuria"},
 )
 
 
@@ -176,4 +180,20 @@ def test_a_common_drug_the_second_decode_wrote_unasked_is_taken_after_an_order_v
 
 def test_english_words_in_a_drug_phrase_stay_when_the_first_decode_was_sure_of_them() -> None:
     assert take_terms("Hold listen April because of it.", "Hold lisinopril because of it.", ["lisinopril"],
-                      ORDERS, drugs_named=False) == "Hold listen April because of it."
+                      ORDERS, slots_named=False) == "Hold listen April because of it."
+
+
+def test_a_finding_heard_as_english_words_after_its_cue_is_taken() -> None:
+    assert take_terms("He reports dysuria and how much area.", "He reports dysuria and hematuria.", ["hematuria"],
+                      ORDERS) == "He reports dysuria and hematuria."
+
+
+def test_a_term_of_the_other_kind_never_replaces_english_words() -> None:
+    assert take_terms("He reports listen April.", "He reports lisinopril.", ["lisinopril"], ORDERS) == (
+        "He reports listen April.")
+    assert take_terms("Start how much area.", "Start hematuria.", ["hematuria"], ORDERS) == "Start how much area."
+
+
+def test_a_term_heard_right_in_a_phrase_is_never_replaced_by_another() -> None:
+    assert take_terms("He reports arthritis.", "He reports arthrodesis.", ["arthrodesis"], ORDERS) == (
+        "He reports arthritis.")

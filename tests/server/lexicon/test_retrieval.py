@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dictation_daemon.server.lexicon import MedicalLexicon, drug_phrases
+from dictation_daemon.server.lexicon import MedicalLexicon, term_slots
 from dictation_daemon.server.lexicon.retrieval import heard_key
 
 FREQUENCIES = {"listen": 5.1, "april": 5.2, "van": 4.6, "commie": 2.5, "sin": 4.3, "the": 7.7, "gym": 4.4,
@@ -85,7 +85,7 @@ def test_a_common_drug_heard_as_english_words_after_an_order_verb_is_searched_fo
                              word_frequency=lambda word: frequencies.get(word, 0.0),
                              drugs={"furosemide", "eurosemide"})
     words = "Give euros might for pain.".split()
-    assert lexicon.candidates(words, drug_positions=drug_phrases(words)) == ["furosemide"]
+    assert lexicon.candidates(words, slots=term_slots(words)) == ["furosemide"]
     assert lexicon.candidates(words) == []  # English words alone, outside a drug phrase: nothing to look for
 
 
@@ -97,6 +97,18 @@ def test_english_words_beside_an_unsure_spelling_are_not_searched_as_a_drug_of_t
                              word_frequency=lambda word: frequencies.get(word, 0.0),
                              drugs={"pantoprazole", "panadol"})
     words = "Continue pan to parazzo daily.".split()
-    assert lexicon.candidates(words, drug_positions=drug_phrases(words)) == ["pantoprazole"]
+    assert lexicon.candidates(words, slots=term_slots(words)) == ["pantoprazole"]
     words = "Continue pan to daily.".split()
-    assert "panadol" in lexicon.candidates(words, drug_positions=drug_phrases(words))
+    assert "panadol" in lexicon.candidates(words, slots=term_slots(words))
+
+
+def test_a_finding_heard_as_english_words_after_its_cue_is_searched_among_findings_only() -> None:
+    """A drug that sounds like the words is no candidate there: a finding phrase names a finding."""
+    frequencies = {"he": 6.9, "reports": 4.8, "how": 6.6, "much": 6.3, "area": 5.3, "hematuria": 2.0,
+                   "hemator": 1.2}
+    lexicon = MedicalLexicon({"hematuria": 2.0, "hemator": 1.2},
+                             word_frequency=lambda word: frequencies.get(word, 0.0),
+                             drugs={"hemator"}, findings={"hematuria", "hemator"})
+    words = "He reports how much area.".split()
+    assert lexicon.candidates(words, slots=term_slots(words)) == ["hematuria"]
+    assert lexicon.candidates(words) == []

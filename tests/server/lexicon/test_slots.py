@@ -1,13 +1,15 @@
-"""Drug phrases: the words after a medication order's verb, where a drug name heard as English is looked for."""
+"""Drug and finding phrases: the words after a medication order's verb or a finding's cue, where a term
+heard as English is looked for."""
 
 from __future__ import annotations
 
-from dictation_daemon.server.lexicon import drug_phrases
+from dictation_daemon.server.lexicon import term_slots
+from dictation_daemon.server.lexicon.retrieval import Slot
 
 
-def _phrase_words(text: str) -> list[str]:
+def _phrase_words(text: str, slot: Slot = Slot.DRUG) -> list[str]:
     words = text.split()
-    return [words[position] for position in sorted(drug_phrases(words))]
+    return [words[position] for position, kind in sorted(term_slots(words).items()) if kind is slot]
 
 
 def test_the_words_after_an_order_verb_are_a_drug_phrase() -> None:
@@ -32,3 +34,26 @@ def test_a_phrase_holds_at_most_four_words() -> None:
 def test_sentences_without_an_order_have_no_drug_phrase() -> None:
     assert _phrase_words("He tends to scratch that area at night.") == []
     assert _phrase_words("The stent was placed after the procedure.") == []
+
+
+def test_the_words_after_a_finding_cue_are_a_finding_phrase() -> None:
+    assert _phrase_words("He reports dysuria and how much area.", Slot.FINDING) == [
+        "dysuria", "and", "how", "much", "area."]
+    assert _phrase_words("There is error thema and crap it is over the wound.", Slot.FINDING) == [
+        "error", "thema", "and", "crap", "it", "is", "over"]
+    assert _phrase_words("She had an episode of Senko.", Slot.FINDING) == ["an", "episode", "of", "Senko."]
+
+
+def test_the_reason_for_an_order_is_a_finding_phrase() -> None:
+    assert _phrase_words("Start lisinopril for a site's.", Slot.FINDING) == ["a", "site's."]
+    assert _phrase_words("Start lisinopril for a site's.") == ["lisinopril"]
+
+
+def test_a_finding_phrase_ends_where_a_drug_phrase_does() -> None:
+    assert _phrase_words("She reports pain because of the fall.", Slot.FINDING) == ["pain", "the", "fall."]
+    assert _phrase_words("She reports pain daily.", Slot.FINDING) == ["pain"]
+
+
+def test_a_drug_phrase_wins_where_the_two_meet() -> None:
+    slots = term_slots("Patient had to start listen April now".split())
+    assert [slots[position] for position in (4, 5)] == [Slot.DRUG, Slot.DRUG]

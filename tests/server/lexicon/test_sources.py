@@ -1,11 +1,17 @@
-"""The lexicon as the installed packages give it: Debian's hunspell-en-med and the drug dictionary."""
+"""The lexicon as the installed packages give it: Debian's hunspell-en-med, the drug dictionary and ICD-10-CM."""
 
 from __future__ import annotations
 
 import pytest
 
 from dictation_daemon.server.lexicon import load_medical_lexicon
-from dictation_daemon.server.lexicon.sources import HUNSPELL_MEDICAL, hunspell_words, prescribed_drug_names
+from dictation_daemon.server.lexicon.retrieval import Slot
+from dictation_daemon.server.lexicon.sources import (
+    HUNSPELL_MEDICAL,
+    diagnosis_words,
+    hunspell_words,
+    prescribed_drug_names,
+)
 
 pytestmark = pytest.mark.engine
 
@@ -35,3 +41,12 @@ def test_a_missing_word_list_is_skipped_with_a_warning(tmp_path, caplog) -> None
     assert list(hunspell_words(tmp_path / "missing.dic")) == []
     assert "hunspell-en-med" in caplog.text
     assert HUNSPELL_MEDICAL.name == "en_med_glut.dic"
+
+
+def test_the_words_of_diagnoses_are_findings_and_drugs_stay_drugs() -> None:
+    words = set(diagnosis_words())
+    assert {"hematuria", "syncope", "nystagmus", "effusion", "heparin"} <= words
+    lexicon = load_medical_lexicon()
+    assert lexicon.slot_of("hematuria") is Slot.FINDING
+    assert lexicon.slot_of("heparin") is Slot.DRUG  # named in a diagnosis, yet a drug
+    assert lexicon.slot_of("aftertaste") is None  # a lexicon word no diagnosis uses
