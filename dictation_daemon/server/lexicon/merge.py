@@ -5,11 +5,11 @@ Two steps, each of which can only put a retrieved candidate term in place of wor
 1. In each decode, a word that nobody writes (no English word and no term in use), alone or run together
    with the word after it unless that is a function word (whichever is closer), spelled almost like a
    candidate in real use ("levothroxine", "vancomy sin", "exaparin": :data:`SNAP_SIMILARITY`) is that
-   candidate, if the candidate is itself rare. The model was unsure there, and the lexicon says what the unsure spelling is
-   of; a common word ("furious" for "furos") is one the model would have spelled had it heard it. A real
-   word is never snapped: "display" stays "display" even beside "dyspnea", and a term in use stays itself
-   ("pulmonary" is not the plant "pulmonaria"); nor is a spelling snapped to a term nobody writes (a rare
-   chemical name that happens to be close).
+   candidate, if the candidate is itself rare. The model was unsure there, and the lexicon says what the
+   unsure spelling is of; a common word ("furious" for "furos") is one the model would have spelled had it
+   heard it. A real word is never snapped: "display" stays "display" even beside "dyspnea", and a term in
+   use stays itself ("pulmonary" is not the plant "pulmonaria"); nor is a spelling snapped to a term nobody
+   writes (a rare chemical name that happens to be close).
 2. The second decode, prompted with the candidates, may also change words that have nothing to do with them
    (a different article, a dropped filler). Those changes are not what it was asked for and are not more
    likely right, so the first decode's words stand everywhere except in a region where the second decode
@@ -79,7 +79,8 @@ def take_terms(
     second_keys = [heard_key(word) for word in second_words]
     # A common drug or finding the second decode wrote is taken like a candidate: the prompt's terms make
     # the model write the ones it knows, candidates or not ("warfarin" for "more far into").
-    in_use.extend(dict.fromkeys(key for key in second_keys if lexicon.slot_of(key) and key not in in_use))
+    in_use.extend(dict.fromkeys(
+        key for key in second_keys if lexicon.slot_of(key) is not None and key not in in_use))
     named_at = term_slots(first_words) if slots_named else {}
     slot_at = [named_at.get(position) for position in range(len(first_words))]
     taken: list[str] = []
@@ -121,8 +122,8 @@ def _merged_region(heard: list[str], replacement: list[str], heard_keys: list[st
     pieces = _shared_out(heard_keys[start:stop], core_keys)
     for word, key, (piece_start, piece_stop) in zip(core, core_keys, pieces):
         piece = slice(start + piece_start, start + piece_stop)
-        piece_slots = set(slot_at[piece])
-        if _is_term_for(heard_keys[piece], [key], terms, lexicon, piece_slots if None not in piece_slots else set()) or (
+        piece_slots = set(slot_at[piece])  # a phrase's kind counts only if it holds the whole piece
+        if _is_term_for(heard_keys[piece], [key], terms, lexicon, set() if None in piece_slots else piece_slots) or (
                 key not in terms and _word_for_word(heard_keys[piece], [key])):
             merged.append(word)
         else:

@@ -281,7 +281,8 @@ class MedicalLexicon:
             # Skeletons are short, so many terms share one: all that are close go to the ranking.
             scores = process.cdist([skeleton], skeletons, scorer=fuzz.ratio, score_cutoff=skeleton_cutoff)
             close = np.flatnonzero(scores[0])
-            found.update(int(index) for index in (self._slot_indexes[slot].positions[close] if slot is not None else close))
+            positions = self._slot_indexes[slot].positions[close] if slot is not None else close
+            found.update(int(index) for index in positions)
         return frozenset(found)
 
     def _likeness(self, span: str, index: int) -> float:
