@@ -1,5 +1,6 @@
 """The trust set: medical dictation with no keyterms, ordinary sentences that hold command words, orders
-that name no drug, and commands said as commands.
+that name no drug, sentences that name no finding where one could be named, and commands said as
+commands.
 
 Each case is written as the text a clinician expects in the field; the spoken words are derived from it
 (lower case, "," said "comma", "." said "period", ":" said "colon"), so the two cannot drift apart. A
@@ -9,7 +10,9 @@ marked ``[like this]``; they are scored by Corti's Medical Term Recall, and none
 engine as a keyterm: :data:`CONFIG` has the commands of the dictation set and nothing else.
 
 The terms were chosen to cover what a clinic dictates (drugs old and new, anatomy, findings, procedures,
-conditions), not the lexicon the engine uses, and no rule of the engine names any of them.
+conditions), not the lexicon the engine uses, and no rule of the engine names any of them. The last 24
+medical sentences and :data:`PLAIN_FINDINGS` were written after the engine's finding phrases, and first
+measured on the code before and after them, as a check that those generalise.
 """
 
 from __future__ import annotations
@@ -140,6 +143,30 @@ MEDICAL: tuple[Case, ...] = tuple(Case("medical", text) for text in (
     "History of [pancreatitis] and [cirrhosis].",
     "Rule out [pyelonephritis] and [nephrolithiasis].",
     "Admitted with [sepsis] from [urinary tract infection].",
+    "She reports [palpitations] and [diaphoresis].",
+    "Exam reveals [hepatosplenomegaly].",
+    "History of [hypothyroidism] and [osteoporosis].",
+    "He complains of [dysphagia] and [odynophagia].",
+    "There is bilateral pedal [edema].",
+    "The scan shows a [pulmonary] [nodule].",
+    "Rule out [appendicitis].",
+    "He has [cellulitis] of the left foot.",
+    "Start [metoprolol] for [tachycardia].",
+    "Continue [losartan] for [hypertension].",
+    "Give [ceftriaxone] for [meningitis].",
+    "She underwent a [colonoscopy] last month.",
+    "Findings are consistent with [cholangitis].",
+    "He denies [hematemesis] or [hematochezia].",
+    "The patient has [gastroparesis].",
+    "There is tenderness in the [epigastrium].",
+    "Start [prednisone] for [polymyalgia] [rheumatica].",
+    "Hold [metformin] before the [angiogram].",
+    "History of [endometriosis].",
+    "She complains of [tinnitus] and [vertigo].",
+    "Exam shows digital [clubbing].",
+    "Give [naloxone] for [opioid] overdose.",
+    "Start [nitrofurantoin] for [cystitis].",
+    "Labs show [leukocytosis] and [thrombocytosis].",
 ))
 
 HARD_NEGATIVES: tuple[Case, ...] = tuple(Case("hard negative", text) for text in (
@@ -186,6 +213,27 @@ PLAIN_ORDERS: tuple[Case, ...] = tuple(Case("plain order", text) for text in (
 """Orders that name no drug: after "start", "hold" or "give", ordinary words that must stay as said (the
 engine looks harder for drug names there)."""
 
+PLAIN_FINDINGS: tuple[Case, ...] = tuple(Case("plain finding", text) for text in (
+    "He reports feeling much better today.",
+    "She has two children at home.",
+    "There is no change in the plan.",
+    "History of working in construction.",
+    "The scan shows nothing new.",
+    "He had a good night with no complaints.",
+    "She denies any recent travel.",
+    "He complains of feeling tired after work.",
+    "Exam reveals a pleasant man in no distress.",
+    "Rule out anything serious before discharge.",
+    "She underwent surgery on her knee in May.",
+    "Findings are consistent with the previous report.",
+    "Continue the current plan for now.",
+    "Start the new diet for a month.",
+    "There is a small cut on the left hand.",
+    "He has been walking every morning.",
+))
+"""Sentences that name no finding: after "reports", "has", "there is", "history of" or an order's "for",
+ordinary words that must stay as said (the engine looks harder for findings there)."""
+
 COMMANDS: tuple[Case, ...] = (
     Case("command", "| <next section> |", _command("next_section")),
     Case("command", "| <previous section> |", _command("previous_section")),
@@ -209,4 +257,4 @@ COMMANDS: tuple[Case, ...] = (
     Case("command", "| <delete that> | The wound is clean.", _command("delete_last")),
 )
 
-CASES: tuple[Case, ...] = MEDICAL + HARD_NEGATIVES + PLAIN_ORDERS + COMMANDS
+CASES: tuple[Case, ...] = MEDICAL + HARD_NEGATIVES + PLAIN_ORDERS + PLAIN_FINDINGS + COMMANDS

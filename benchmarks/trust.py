@@ -1,6 +1,6 @@
 """Whether a clinician can trust the embedded engine: medical words spelled right with no keyterms,
-command words inside sentences kept as text, orders that name no drug kept as said, no drug written that
-was not said, commands said as commands carried out.
+command words inside sentences kept as text, orders that name no drug and sentences that name no finding
+kept as said, no drug or finding written that was not said, commands said as commands carried out.
 
 Every case of :mod:`.medical_set` is spoken by each voice, with the pauses it marks, streamed through a
 :class:`WhisperRecognizer` stream and the server's text rules (:func:`.dictation.dictated`), exactly as for
@@ -40,7 +40,17 @@ from dictation_daemon.server.lexicon.sources import (
 from testkit.speech import VOICES, speech, with_pauses
 
 from .dictation import CommandScore, Dictated, dictated, score_commands
-from .medical_set import CASES, COMMANDS, CONFIG, HARD_NEGATIVES, MEDICAL, PAUSE_SECONDS, PLAIN_ORDERS, Case
+from .medical_set import (
+    CASES,
+    COMMANDS,
+    CONFIG,
+    HARD_NEGATIVES,
+    MEDICAL,
+    PAUSE_SECONDS,
+    PLAIN_FINDINGS,
+    PLAIN_ORDERS,
+    Case,
+)
 from .recognition import recognise
 from .report import cpu_model, replace_section
 
@@ -62,6 +72,7 @@ class TrustResult:
     negatives_fired: int
     negatives_kept: int
     plain_orders_kept: int
+    plain_findings_kept: int
     unsaid_drugs: int
     unsaid_findings: int
     commands: CommandScore
@@ -95,6 +106,7 @@ def measure_voice(recognizer: WhisperRecognizer, voice: str) -> TrustResult:
     mtr = dataset.metrics.mtr()
     negatives = [(case, result) for case, result in outcomes if case.category == "hard negative"]
     plain_orders = [(case, result) for case, result in outcomes if case.category == "plain order"]
+    plain_findings = [(case, result) for case, result in outcomes if case.category == "plain finding"]
     return TrustResult(
         voice=voice,
         term_recall=mtr.value,
@@ -105,6 +117,7 @@ def measure_voice(recognizer: WhisperRecognizer, voice: str) -> TrustResult:
         negatives_fired=sum(bool(result.commands) for _, result in negatives),
         negatives_kept=sum(_same_words(case.text, result.text) for case, result in negatives),
         plain_orders_kept=sum(_same_words(case.text, result.text) for case, result in plain_orders),
+        plain_findings_kept=sum(_same_words(case.text, result.text) for case, result in plain_findings),
         unsaid_drugs=sum(len(unsaid_terms(case.text, result.text, _drug_names())) for case, result in outcomes),
         unsaid_findings=sum(len(unsaid_terms(case.text, result.text, _finding_terms())) for case, result in outcomes),
         commands=score_commands((case, result) for case, result in outcomes if case.category == "command"),
@@ -192,7 +205,8 @@ def print_result(result: TrustResult) -> None:
         f"{result.voice:6} MTR {result.term_recall:.1%} ({result.terms_matched}/{result.terms})  "
         f"WER {result.wer:.1%}  CER {result.cer:.1%}  hard negatives fired {result.negatives_fired}/"
         f"{len(HARD_NEGATIVES)}, words kept {result.negatives_kept}/{len(HARD_NEGATIVES)}  plain orders kept "
-        f"{result.plain_orders_kept}/{len(PLAIN_ORDERS)}  unsaid drugs {result.unsaid_drugs}  unsaid findings "
+        f"{result.plain_orders_kept}/{len(PLAIN_ORDERS)}  plain findings kept "
+        f"{result.plain_findings_kept}/{len(PLAIN_FINDINGS)}  unsaid drugs {result.unsaid_drugs}  unsaid findings "
         f"{result.unsaid_findings}  commands "
         f"P {result.commands.precision:.1%} R {result.commands.recall:.1%}  RTF {result.real_time_factor:.3f}"
     )
@@ -207,22 +221,24 @@ def render(results: Sequence[TrustResult], model: str, lexicon: bool, command: s
         f"`{command}`. Model: {model}; medical lexicon {'on' if lexicon else 'off'}. Set: "
         f"`benchmarks/medical_set.py`, {len(MEDICAL)} medical sentences ({len(_terms())} terms, none given as "
         f"keyterms), {len(HARD_NEGATIVES)} hard negatives (ordinary sentences holding command words, said "
-        f"without pauses), {len(PLAIN_ORDERS)} orders that name no drug, {len(COMMANDS)} commands said with a "
+        f"without pauses), {len(PLAIN_ORDERS)} orders that name no drug, {len(PLAIN_FINDINGS)} sentences that "
+        f"name no finding where one could be named, {len(COMMANDS)} commands said with a "
         f"{PAUSE_SECONDS:.1f} s pause around them. WER, CER and Medical Term Recall by Corti's evaluation "
         "library (`bewer`, as `corti-canal` reports them), normalised (lower case, no punctuation), over the "
         "sentences without commands. Unsaid drugs and findings: drug names, and words of ICD-10-CM's "
         "diagnoses, written that the sentence does not hold.",
         "",
         "| voice | Medical Term Recall | WER | CER | hard negatives: a command fired | hard negatives: every "
-        "word kept | plain orders: every word kept | unsaid drugs | unsaid findings | command precision | "
-        "command recall | real-time factor |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "word kept | plain orders: every word kept | plain findings: every word kept | unsaid drugs | "
+        "unsaid findings | command precision | command recall | real-time factor |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for result in results:
         lines.append(
             f"| {result.voice} | {result.term_recall:.1%} ({result.terms_matched}/{result.terms}) | "
             f"{result.wer:.1%} | {result.cer:.1%} | {result.negatives_fired} of {len(HARD_NEGATIVES)} | "
             f"{result.negatives_kept} of {len(HARD_NEGATIVES)} | {result.plain_orders_kept} of {len(PLAIN_ORDERS)} | "
+            f"{result.plain_findings_kept} of {len(PLAIN_FINDINGS)} | "
             f"{result.unsaid_drugs} | {result.unsaid_findings} | {result.commands.precision:.1%} | "
             f"{result.commands.recall:.1%} | {result.real_time_factor:.3f} |"
         )

@@ -172,6 +172,18 @@ def test_the_medical_lexicon_leaves_orders_without_a_drug_as_heard(
             assert heard_through(recognizer, recording) == heard_through(plain_recognizer, recording), sentence
 
 
+def test_the_medical_lexicon_leaves_sentences_without_a_finding_as_heard(
+    recognizer: WhisperRecognizer, plain_recognizer: WhisperRecognizer
+) -> None:
+    """After "reports", "has", "there is" or "history of" a finding heard as English words may be taken;
+    ordinary words said there come out exactly as the model alone hears them."""
+    for sentence in ("she reports sleeping well at night", "he has a dog at home",
+                     "there is no new pain today", "history of smoking for ten years"):
+        for voice in (SLT, KAL):
+            recording = with_pauses([0.3, speech(sentence, voice), 0.3])
+            assert heard_through(recognizer, recording) == heard_through(plain_recognizer, recording), sentence
+
+
 def test_concurrent_streams_both_complete(recognizer: WhisperRecognizer) -> None:
     texts = {"first": FIRST, "second": SECOND}
     heard: dict[str, list[str]] = {}
