@@ -103,8 +103,8 @@ class EngineSection(Section):
 
     model: Literal["tiny.en", "base"] = "tiny.en"
     """The bundled Whisper model: ``tiny.en`` (the ``engine`` extra) or ``base`` (the ``base`` extra:
-    multilingual, and more accurate on harder voices: medical term recall 61% against 49% on flite's rms
-    voice, equal on festival's slt, at twice the CPU per decode; BENCHMARKS.md, trust section)."""
+    multilingual, and more accurate on harder voices: medical term recall 69% against 58% on flite's rms
+    voice, 73% against 78% on festival's slt, at twice the CPU per decode; BENCHMARKS.md, trust section)."""
     model_path: Path | None = None
     """A CTranslate2 Whisper model folder, used instead of ``model``."""
     max_concurrent_decodes: Annotated[int, Field(ge=1, le=64)] = 1
