@@ -5,7 +5,8 @@ Two steps, each of which can only put a retrieved candidate term in place of wor
 1. In each decode, a word that nobody writes (no English word and no term in use), alone or run together
    with the word after it unless that is a function word (whichever is closer), spelled almost like a
    candidate in real use ("levothroxine", "vancomy sin", "exaparin": :data:`SNAP_SIMILARITY`) is that
-   candidate, if the candidate is itself rare. The model was unsure there, and the lexicon says what the
+   candidate, if the candidate is itself rare and not a brand that general text has never written
+   ("givlores" is not Givlaari). The model was unsure there, and the lexicon says what the
    unsure spelling is of; a common word ("furious" for "furos") is one the model would have spelled had it
    heard it. A real word is never snapped: "display" stays "display" even beside "dyspnea", and a term in
    use stays itself ("pulmonary" is not the plant "pulmonaria"); nor is a spelling snapped to a term nobody
@@ -72,7 +73,8 @@ def take_terms(
     term may replace English words in a drug or finding phrase (the caller's doubt of the first decode).
     """
     in_use = [term for term in terms if lexicon.in_use(term) or term in keyterms]
-    rare = [term for term in in_use if lexicon.is_doubtful(term) or term in keyterms]
+    rare = [term for term in in_use
+            if (lexicon.is_doubtful(term) and lexicon.may_be_misspelt(term)) or term in keyterms]
     first_words = snap_to_terms(first.split(), rare, lexicon)
     second_words = snap_to_terms(second.split(), rare, lexicon)
     first_keys = [heard_key(word) for word in first_words]

@@ -146,16 +146,17 @@ class MedicalLexicon:
     ``terms`` maps each term (lower case, one word) to its Zipf frequency in general English text
     (0 where the word is too rare to be listed); ``word_frequency`` gives the same for any heard word,
     which tells an English word from an unsure spelling. ``drugs`` are the terms that name a prescribed
-    drug, ``findings`` the words of diagnoses (ICD-10-CM); the common ones of each
-    (:data:`COMMON_SLOT_ZIPF`) alone may be heard in the English words of a phrase that names their kind
-    (:mod:`.slots`). A drug is never a finding.
+    drug, ``generics`` those of them that are generic names, ``findings`` the words of diagnoses
+    (ICD-10-CM); the common ones of each (:data:`COMMON_SLOT_ZIPF`) alone may be heard in the English words
+    of a phrase that names their kind (:mod:`.slots`). A drug is never a finding.
     """
 
     def __init__(
         self, terms: Mapping[str, float], word_frequency: Callable[[str], float] = lambda word: 0.0,
-        drugs: Collection[str] = (), findings: Collection[str] = (),
+        drugs: Collection[str] = (), findings: Collection[str] = (), generics: Collection[str] = (),
     ) -> None:
         self._word_frequency = word_frequency
+        self._brands = frozenset(drugs) - frozenset(generics)
         self.terms: tuple[str, ...] = tuple(sorted(terms))
         self._prior = tuple(terms[term] for term in self.terms)
         self._sounds = tuple(jellyfish.metaphone(term) for term in self.terms)
@@ -193,6 +194,13 @@ class MedicalLexicon:
     def is_function_word(self, key: str) -> bool:
         """Whether a heard word (key) is one of English's function words (:data:`FUNCTION_WORD_ZIPF`)."""
         return self._word_frequency(key) >= FUNCTION_WORD_ZIPF
+
+    def may_be_misspelt(self, term: str) -> bool:
+        """Whether an unsure spelling may be taken for ``term`` (:mod:`.merge`, step 1): any term but a
+        brand name that general text has never written ("Givlaari", "Alertec"), which an unsure "givlores"
+        or "alertic" is far likelier to resemble by chance than to be. Such a brand is still taken where
+        the second decode spells it whole."""
+        return term not in self._brands or self._word_frequency(term) > 0
 
     def slot_of(self, term: str) -> Slot | None:
         """The kind of phrase in whose English words ``term`` may be heard: a drug or a finding written

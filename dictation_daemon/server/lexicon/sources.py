@@ -70,7 +70,8 @@ def load_medical_lexicon() -> MedicalLexicon:
     global _loaded
     with _lock:
         if _loaded is None:
-            drugs = set(prescribed_drug_names())
+            named = dict(prescribed_drugs())
+            drugs = set(named)
             findings = set(diagnosis_words()) - drugs
             words = set(hunspell_words(HUNSPELL_MEDICAL)) | drugs
             frequencies = {word: zipf_frequency(word, "en") for word in words}
@@ -80,6 +81,7 @@ def load_medical_lexicon() -> MedicalLexicon:
                 {word: frequency for word, frequency in frequencies.items() if frequency < COMMON_ZIPF},
                 word_frequency=english_frequency,
                 drugs=drugs,
+                generics={name for name, generic in named.items() if generic},
                 findings=findings,
             )
             log.info("medical lexicon: %d terms", len(_loaded))
@@ -114,6 +116,11 @@ FOREIGN_SPELLING_SIMILARITY = 85.0
 
 def prescribed_drug_names() -> Iterator[str]:
     """Generic and brand names of the drugs in the dictionary that are prescribed (see above)."""
+    return (name for name, _generic in prescribed_drugs())
+
+
+def prescribed_drugs() -> Iterator[tuple[str, bool]]:
+    """The names of :func:`prescribed_drug_names`, each with whether it is a generic name."""
     spec = importlib.util.find_spec(DRUG_PACKAGE)
     folders = list(spec.submodule_search_locations or []) if spec else []
     if not folders:
@@ -126,8 +133,10 @@ def prescribed_drug_names() -> Iterator[str]:
         generics = prescribed.intersection(generic_names)
         if not generics or not _TERM.fullmatch(variant):
             continue
-        if variant in generics or all(fuzz.ratio(variant, generic) < FOREIGN_SPELLING_SIMILARITY for generic in generics):
-            yield variant
+        if variant in generics:
+            yield variant, True
+        elif all(fuzz.ratio(variant, generic) < FOREIGN_SPELLING_SIMILARITY for generic in generics):
+            yield variant, False
 
 
 _DESCRIPTION = re.compile(r"<desc>([^<]*)</desc>")

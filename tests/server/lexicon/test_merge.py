@@ -197,3 +197,20 @@ def test_a_term_of_the_other_kind_never_replaces_english_words() -> None:
 def test_a_term_heard_right_in_a_phrase_is_never_replaced_by_another() -> None:
     assert take_terms("He reports arthritis.", "He reports arthrodesis.", ["arthrodesis"], ORDERS) == (
         "He reports arthritis.")
+
+
+BRANDS = MedicalLexicon(
+    {"givlaari": 1.5, "lorazepam": 2.0},
+    word_frequency=lambda word: {"give": 5.7, "pump": 4.2, "lorazepam": 2.0}.get(word, 0.0),
+    drugs={"givlaari", "lorazepam"}, generics={"lorazepam"},
+)
+
+
+def test_an_unsure_spelling_is_not_snapped_to_a_brand_nobody_writes() -> None:
+    """A brand general text has never written is likelier a chance look-alike of an unsure spelling."""
+    assert take_terms("Give givlores pump.", "Give givlaaris pump.", ["givlaari"], BRANDS) == "Give givlores pump."
+    assert take_terms("Give lorazepum.", "Give lorazepam.", ["lorazepam"], BRANDS) == "Give lorazepam."
+
+
+def test_a_brand_nobody_writes_is_taken_where_the_second_decode_spells_it_whole() -> None:
+    assert take_terms("Give givlores pump.", "Give givlaari pump.", ["givlaari"], BRANDS) == "Give givlaari pump."
