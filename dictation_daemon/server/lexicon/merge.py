@@ -2,13 +2,15 @@
 
 Two steps, each of which can only put a retrieved candidate term in place of words that sound like it:
 
-1. In each decode, a word that nobody writes (no English word and no term in use), alone or run together
-   with the word after it unless that is a function word (whichever is closer), spelled almost like a
-   candidate in real use ("levothroxine", "vancomy sin", "exaparin": :data:`SNAP_SIMILARITY`) is that
-   candidate, if the candidate is itself rare and not a brand that general text has never written
-   ("givlores" is not Givlaari). The model was unsure there, and the lexicon says what the
-   unsure spelling is of; a common word ("furious" for "furos") is one the model would have spelled had it
-   heard it. A real word is never snapped: "display" stays "display" even beside "dyspnea", and a term in
+1. In the second decode, and in the first where the second gave no term, a word that nobody writes (no
+   English word and no term in use), alone or run together with the word after it unless that is a
+   function word (whichever is closer), spelled almost like a candidate in real use ("levothroxine",
+   "vancomy sin", "exaparin": :data:`SNAP_SIMILARITY`) is that candidate, if the candidate is itself rare
+   and not a brand that general text has never written ("givlores" is not Givlaari). The model was unsure
+   there, and the lexicon says what the unsure spelling is of; a common word ("furious" for "furos") is
+   one the model would have spelled had it heard it. The first decode is snapped after step 2, so that a
+   word heard as part of the term goes with it: "low sartan" is "losartan" where the second decode wrote
+   it, not "low losartan". A real word is never snapped: "display" stays "display" even beside "dyspnea", and a term in
    use stays itself ("pulmonary" is not the plant "pulmonaria"); nor is a spelling snapped to a term nobody
    writes (a rare chemical name that happens to be close).
 2. The second decode, prompted with the candidates, may also change words that have nothing to do with them
@@ -75,7 +77,9 @@ def take_terms(
     in_use = [term for term in terms if lexicon.in_use(term) or term in keyterms]
     rare = [term for term in in_use
             if (lexicon.is_doubtful(term) and lexicon.may_be_misspelt(term)) or term in keyterms]
-    first_words = snap_to_terms(first.split(), rare, lexicon)
+    # The first decode's unsure spellings are snapped only where the second decode gave no term: snapped
+    # first, "low sartan" would become "low losartan" beside the second decode's "losartan".
+    first_words = first.split()
     second_words = snap_to_terms(second.split(), rare, lexicon)
     first_keys = [heard_key(word) for word in first_words]
     second_keys = [heard_key(word) for word in second_words]
@@ -95,7 +99,7 @@ def take_terms(
             continue
         taken.extend(_merged_region(heard, replacement, first_keys[i1:i2], second_keys[j1:j2], in_use, lexicon,
                                     slot_at[i1:i2]))
-    return " ".join(taken)
+    return " ".join(snap_to_terms(taken, rare, lexicon))
 
 
 def _merged_region(heard: list[str], replacement: list[str], heard_keys: list[str], replacement_keys: list[str],
@@ -114,13 +118,17 @@ def _merged_region(heard: list[str], replacement: list[str], heard_keys: list[st
     trail_start = len(heard) - (len(replacement) - last_term)
     lead = _word_for_word(heard_keys[:first_term], replacement_keys[:first_term])
     trail = _word_for_word(heard_keys[trail_start:], replacement_keys[last_term:])
-    lo, hi = (first_term if lead else 0), (trail_start if trail else len(heard))
+    # The heard words the other written words stand for stay out of the terms' part: "albuteral
+    # anti-utrapium" → "albuterol antitiotropium" replaces "albuteral" alone.
+    runs = _shared_out(heard_keys, replacement_keys)
+    lo = first_term if lead else runs[first_term][0]
+    hi = trail_start if trail else runs[last_term - 1][1]
     if hi <= lo:
         return heard
     core, core_keys = replacement[first_term:last_term], replacement_keys[first_term:last_term]
     start, stop = _replaced_part(heard_keys[lo:hi], core_keys, lexicon.is_english)
     start, stop = lo + start, lo + stop
-    merged = [*(replacement[:first_term] if lead else []), *heard[lo:start]]
+    merged = [*(replacement[:first_term] if lead else heard[:lo]), *heard[lo:start]]
     pieces = _shared_out(heard_keys[start:stop], core_keys)
     for word, key, (piece_start, piece_stop) in zip(core, core_keys, pieces):
         piece = slice(start + piece_start, start + piece_stop)

@@ -10,12 +10,12 @@ FREQUENCIES = {"after": 6.2, "stent": 2.9, "furious": 3.9, "might": 5.5, "contin
                "increase": 4.8,
                "start": 5.4, "the": 7.7, "sin": 4.3, "in": 7.3, "deep": 5.0, "vein": 3.4, "jim": 4.6,
                "gym": 4.4, "plan": 5.3, "to": 7.4, "go": 6.2, "daily": 5.0, "display": 4.6, "it": 7.0,
-               "now": 6.3, "history": 5.3, "pan": 4.3, "korea": 4.5, "and": 7.6, "mass": 4.8, "of": 7.4, "head": 5.3, "pancreas": 3.3, "except": 4.7}
+               "now": 6.3, "history": 5.3, "pan": 4.3, "korea": 4.5, "and": 7.6, "low": 5.5, "inhalers": 3.0, "mass": 4.8, "of": 7.4, "head": 5.3, "pancreas": 3.3, "except": 4.7}
 LEXICON = MedicalLexicon(
     {"gabapentin": 2.0, "levothyroxine": 2.5, "enoxaparin": 1.9, "vancomycin": 2.3, "dyspnea": 2.1,
      "amprol": 0.0, "clopidogrel": 2.4, "amiodarone": 2.6, "aftertaste": 1.0, "furious": 3.9, "furosemide": 2.5, "hypothyroidism": 2.8,
      "pancrease": 1.0, "hyperchylia": 0.0, "pancreatitis": 2.3, "chitosan": 2.0,
-     "cirrhosis": 2.9},
+     "cirrhosis": 2.9, "losartan": 2.0, "albuterol": 2.5},
     word_frequency=lambda word: FREQUENCIES.get(word, 0.0),
 )
 
@@ -57,6 +57,20 @@ def test_a_function_word_is_never_snapped_into_a_term() -> None:
         "pan", "korea", "chitosan", "and", "cirrhosis"]
     assert take_terms("History of pan korea chitis and cirrhosis.", "History of pancreatitis and cirrhosis.",
                       ["chitosan", "pancreatitis", "cirrhosis"], LEXICON) == "History of pancreatitis and cirrhosis."
+
+
+def test_an_english_word_the_term_was_heard_with_goes_with_the_term() -> None:
+    """"sartan" alone is close enough to be snapped, but "low" was part of the name the second decode wrote."""
+    assert take_terms("Continue low sartan for it.", "Continue losartan for it.", ["losartan"], LEXICON) == (
+        "Continue losartan for it.")
+    assert take_terms("Continue low sartan for it.", "Continue low sartan for it.", ["losartan"], LEXICON) == (
+        "Continue low losartan for it.")  # no term from the second decode: the unsure spelling alone is snapped
+
+
+def test_a_heard_word_the_second_decode_wrote_a_word_of_its_own_for_stays() -> None:
+    """"antitiotropium" is no term, so "anti-utrapium" stays as heard: it is not part of albuterol."""
+    assert take_terms("Continue albuteral anti-utrapium inhalers.", "Continue albuterol antitiotropium inhalers.",
+                      ["albuterol"], LEXICON) == "Continue albuterol anti-utrapium inhalers."
 
 
 def test_a_common_word_heard_alone_is_never_replaced() -> None:
