@@ -121,12 +121,11 @@ def prescribed_drug_names() -> Iterator[str]:
 
 def prescribed_drugs() -> Iterator[tuple[str, bool]]:
     """The names of :func:`prescribed_drug_names`, each with whether it is a generic name."""
-    spec = importlib.util.find_spec(DRUG_PACKAGE)
-    folders = list(spec.submodule_search_locations or []) if spec else []
-    if not folders:
+    folder = _package_folder(DRUG_PACKAGE)
+    if folder is None:
         log.warning("drug dictionary not installed: install the 'engine' extra (%s)", DRUG_PACKAGE)
         return
-    with bz2.open(Path(folders[0]) / DRUG_DICTIONARY, "rb") as handle:
+    with bz2.open(folder / DRUG_DICTIONARY, "rb") as handle:
         dictionary = pickle.load(handle)  # the package's own data file, as the package itself loads it
     prescribed = {name for name, data in dictionary["drug_canonical_to_data"].items() if _prescribed(data)}
     for variant, generic_names in dictionary["drug_variant_to_canonical"].items():
@@ -145,15 +144,21 @@ _WORD = re.compile(r"[a-z]+")
 
 def diagnosis_words() -> Iterator[str]:
     """The words, lower case, of ICD-10-CM's diagnosis descriptions (see above)."""
-    spec = importlib.util.find_spec(ICD_PACKAGE)
-    folders = list(spec.submodule_search_locations or []) if spec else []
-    files = sorted(Path(folders[0]).glob(ICD_CLASSIFICATION)) if folders else []
+    folder = _package_folder(ICD_PACKAGE)
+    files = sorted(folder.glob(ICD_CLASSIFICATION)) if folder is not None else []
     if not files:
         log.warning("ICD-10-CM not installed: install the 'engine' extra (%s)", ICD_PACKAGE)
         return
     text = files[-1].read_text(encoding="utf-8")
     for description in _DESCRIPTION.findall(text):
         yield from _WORD.findall(description.lower())
+
+
+def _package_folder(package: str) -> Path | None:
+    """Where an installed package's files are, found without importing it (``None`` if it is missing)."""
+    spec = importlib.util.find_spec(package)
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    return Path(folders[0]) if folders else None
 
 
 def _prescribed(data: dict[str, object]) -> bool:
