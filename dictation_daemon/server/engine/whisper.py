@@ -235,8 +235,7 @@ class WhisperStream(RecognitionStream):
         # The session's own words first: a user's keyterms must not be cut from the prompt by candidates.
         prompt = hotwords([*self._vocabulary, *terms], self._shared.token_count)
         second = " ".join(join_split_terms(self._decode_with(span, settings, prompt).words.split(), self._lexicon))
-        return take_terms(words, second, [*terms, *self._keyterms], self._lexicon, self._keyterms,
-                          slots_named=unsure)
+        return take_terms(words, second, [*terms, *self._keyterms], self._lexicon, self._keyterms, slots)
 
     def _without_echo(self, span: SpeechSpan, settings: DecodeSettings, words: str, echo: str) -> str:
         """``words`` without the prompt's last phrase at their end if that was the prompt's echo: decoded

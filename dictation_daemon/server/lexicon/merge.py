@@ -34,7 +34,7 @@ decode did.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from difflib import SequenceMatcher
 
 import jellyfish
@@ -42,7 +42,6 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from .retrieval import MedicalLexicon, Slot, heard_key
-from .slots import term_slots
 
 SNAP_SIMILARITY = 85.0
 """Similarity (0–100, by letters or by Metaphone key) at which an unsure spelling is taken for the
@@ -66,13 +65,14 @@ MAX_EXTRA_WORDS = 1
 
 def take_terms(
     first: str, second: str, terms: Sequence[str], lexicon: MedicalLexicon, keyterms: Collection[str] = (),
-    slots_named: bool = True,
+    slots: Mapping[int, Slot] | None = None,
 ) -> str:
     """The first decode's words, with the regions where ``second`` wrote one of ``terms``, or a common drug
     or finding, instead.
 
-    ``keyterms`` are the session's own words (keys), taken like terms in use. ``slots_named`` says whether a
-    term may replace English words in a drug or finding phrase (the caller's doubt of the first decode).
+    ``keyterms`` are the session's own words (keys), taken like terms in use. ``slots`` are the positions of
+    ``first``'s words that lie in a drug or finding phrase (:func:`.slots.term_slots`), where a term of the
+    phrase's kind may replace English words; the caller gives none where it trusts the first decode.
     """
     in_use = [term for term in terms if lexicon.in_use(term) or term in keyterms]
     rare = [term for term in in_use
@@ -87,8 +87,7 @@ def take_terms(
     # the model write the ones it knows, candidates or not ("warfarin" for "more far into").
     in_use.extend(dict.fromkeys(
         key for key in second_keys if lexicon.slot_of(key) is not None and key not in in_use))
-    named_at = term_slots(first_words) if slots_named else {}
-    slot_at = [named_at.get(position) for position in range(len(first_words))]
+    slot_at = [(slots or {}).get(position) for position in range(len(first_words))]
     taken: list[str] = []
     matcher = SequenceMatcher(None, first_keys, second_keys, autojunk=False)
     for operation, i1, i2, j1, j2 in matcher.get_opcodes():
