@@ -154,12 +154,13 @@ ORDER_FREQUENCIES = {"hold": 5.2, "listen": 5.1, "april": 5.2, "because": 6.5, "
                      "switch": 4.6, "more": 6.6, "far": 5.6, "into": 6.2, "the": 7.7, "other": 6.4, "now": 6.3,
                      "stent": 2.9, "lisinopril": 1.7, "warfarin": 2.6, "aftertaste": 2.0, "he": 6.9,
                      "reports": 4.8, "how": 6.6, "much": 6.3, "area": 5.3, "hematuria": 2.0, "rheumatoid": 2.6,
-                     "arthritis": 4.0, "arthrodesis": 1.6, "for": 7.0, "dysuria": 1.5, "and": 7.6}
+                     "arthritis": 4.0, "arthrodesis": 1.6, "for": 7.0, "dysuria": 1.5, "and": 7.6,
+                     "live": 5.6, "a": 7.4, "theory": 5.0, "rock": 5.1, "sign": 5.1, "levothyroxine": 1.6}
 ORDERS = MedicalLexicon(
-    {"lisinopril": 1.7, "warfarin": 2.6, "wakix": 1.5, "aftertaste": 2.0, "hematuria": 2.0, "rheumatoid": 2.6,
+    {"lisinopril": 1.7, "warfarin": 2.6, "levothyroxine": 1.6, "wakix": 1.5, "aftertaste": 2.0, "hematuria": 2.0, "rheumatoid": 2.6,
      "arthritis": 4.0, "arthrodesis": 1.6, "dysuria": 1.5},
     word_frequency=lambda word: ORDER_FREQUENCIES.get(word, 0.0),
-    drugs={"lisinopril", "warfarin", "wakix"},
+    drugs={"lisinopril", "warfarin", "levothyroxine", "wakix"},
     findings={"hematuria", "rheumatoid", "arthritis", "arthrodesis", "dysuria"},
 )
 
@@ -172,6 +173,11 @@ def _in_phrases(first: str, second: str, terms: list[str]) -> str:
 def test_a_drug_heard_as_english_words_after_an_order_verb_is_taken() -> None:
     assert _in_phrases("Hold listen April because of it.", "Hold lisinopril because of it.", ["lisinopril"]) == (
         "Hold lisinopril because of it.")
+
+
+def test_a_drug_heard_as_five_english_words_after_an_order_verb_is_taken() -> None:
+    assert _in_phrases("Start live a theory rock sign for it.", "Start levothyroxine for it.",
+                       ["levothyroxine"]) == "Start levothyroxine for it."
 
 
 def test_the_same_english_words_outside_an_order_stay() -> None:

@@ -27,8 +27,8 @@ def test_a_list_of_drugs_goes_on_after_and_or_to() -> None:
     assert _phrase_words("Switch more foreign to river x sub.") == ["more", "foreign", "to", "river", "x", "sub."]
 
 
-def test_a_phrase_holds_at_most_four_words() -> None:
-    assert _phrase_words("Start ill up your email now please") == ["ill", "up", "your", "email"]
+def test_a_phrase_holds_at_most_five_words() -> None:
+    assert _phrase_words("Start live a theory rock sign now please") == ["live", "a", "theory", "rock", "sign"]
 
 
 def test_sentences_without_an_order_have_no_drug_phrase() -> None:
@@ -40,7 +40,7 @@ def test_the_words_after_a_finding_cue_are_a_finding_phrase() -> None:
     assert _phrase_words("He reports dysuria and how much area.", Slot.FINDING) == [
         "dysuria", "and", "how", "much", "area."]
     assert _phrase_words("There is error thema and crap it is over the wound.", Slot.FINDING) == [
-        "error", "thema", "and", "crap", "it", "is", "over"]
+        "error", "thema", "and", "crap", "it", "is", "over", "the"]
     assert _phrase_words("She had an episode of Senko.", Slot.FINDING) == ["an", "episode", "of", "Senko."]
 
 
