@@ -214,7 +214,8 @@ class WhisperStream(RecognitionStream):
 
     def _decode(self, span: SpeechSpan, settings: DecodeSettings) -> str:
         """The span's words; a final's terms written in pieces are joined, and it is decoded again with the
-        lexicon terms that sound like its words."""
+        lexicon terms that sound like its words. The second decode's own near spellings of a common drug
+        or finding count as its candidates too (:meth:`~..lexicon.MedicalLexicon.named_candidates`)."""
         first = self._decode_with(span, settings, self._hotwords)
         words = first.words
         if settings is not FINAL_DECODE:
@@ -234,8 +235,10 @@ class WhisperStream(RecognitionStream):
             return words
         # The session's own words first: a user's keyterms must not be cut from the prompt by candidates.
         prompt = hotwords([*self._vocabulary, *terms], self._shared.token_count)
-        second = " ".join(join_split_terms(self._decode_with(span, settings, prompt).words.split(), self._lexicon))
-        return take_terms(words, second, [*terms, *self._keyterms], self._lexicon, self._keyterms, slots)
+        second = join_split_terms(self._decode_with(span, settings, prompt).words.split(), self._lexicon)
+        respelt = self._lexicon.named_candidates(second, self._vocabulary_keys)
+        terms = [*terms, *(term for term in respelt if term not in terms), *self._keyterms]
+        return take_terms(words, " ".join(second), terms, self._lexicon, self._keyterms, slots)
 
     def _without_echo(self, span: SpeechSpan, settings: DecodeSettings, words: str, echo: str) -> str:
         """``words`` without the prompt's last phrase at their end if that was the prompt's echo: decoded

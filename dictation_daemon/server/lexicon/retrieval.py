@@ -263,6 +263,22 @@ class MedicalLexicon:
         ranked = sorted(best, key=lambda index: (-best[index], self.terms[index]))
         return [self.terms[index] for index in ranked[:limit]]
 
+    def named_candidates(self, words: Sequence[str], ignored: Collection[str] = ()) -> list[str]:
+        """The common drugs and findings (:meth:`slot_of`) among the terms most like some unsure span of
+        ``words``, best first.
+
+        These are for the second decode's own words: prompted with terms, it often spells one it was not
+        given nearly right ("sencop" for syncope, "duxacycline" for doxycycline), where the first decode's
+        words ("Senko", "docs aside line") had not brought it into the prompt. Only the terms clinicians
+        name are looked for: a near spelling is as close to some rare Latin or chemical name ("nocturna"
+        for "necturnal") as to the word that was said. Only spans of words nobody writes are searched: the
+        terms the second decode wrote are settled, and a sentence without such a word costs no search."""
+        keys = [key for word in words for part in word.split("-") if (key := heard_key(part))]
+        if all(self.is_written(key) or key in self._index for key in keys):
+            return []
+        settled = {*ignored, *(key for key in keys if key in self._index)}
+        return [term for term in self.candidates(words, settled) if self.slot_of(term) is not None]
+
     def _slot_index(self, slot: Slot) -> _SlotIndex:
         positions = np.array(sorted(self._index[term] for term, kind in self._slot_of.items() if kind is slot),
                              dtype=np.int64)

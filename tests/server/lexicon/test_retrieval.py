@@ -112,3 +112,20 @@ def test_a_finding_heard_as_english_words_after_its_cue_is_searched_among_findin
     words = "He reports how much area.".split()
     assert lexicon.candidates(words, slots=term_slots(words)) == ["hematuria"]
     assert lexicon.candidates(words) == []
+
+
+def test_the_second_decodes_near_spelling_is_searched_among_named_terms_only() -> None:
+    """"sencop" is as close to the Latin "syncopa" as to syncope; clinicians name the finding."""
+    frequencies = {"the": 7.7, "patient": 5.0, "had": 6.5, "an": 6.8, "episode": 4.6, "of": 7.4,
+                   "syncope": 2.2, "syncopa": 0.5}
+    lexicon = MedicalLexicon({"syncope": 2.2, "syncopa": 0.5},
+                             word_frequency=lambda word: frequencies.get(word, 0.0), findings={"syncope"})
+    assert lexicon.named_candidates("the patient had an episode of sencop period".split()) == ["syncope"]
+    assert "syncopa" in lexicon.candidates("the patient had an episode of sencop period".split())
+
+
+def test_a_second_decode_of_written_words_and_terms_costs_no_search() -> None:
+    frequencies = {"an": 6.8, "episode": 4.6, "of": 7.4, "syncope": 2.2}
+    lexicon = MedicalLexicon({"syncope": 2.2}, word_frequency=lambda word: frequencies.get(word, 0.0),
+                             findings={"syncope"})
+    assert lexicon.named_candidates("an episode of syncope".split()) == []
