@@ -10,11 +10,11 @@ Two steps, each of which can only put a retrieved candidate term in place of wor
    there, and the lexicon says what the unsure spelling is of; a common word ("furious" for "furos") is
    one the model would have spelled had it heard it. The candidates here include the common drugs and
    findings the second decode's own unsure spellings sound like ("sencop" is syncope), which the first
-   decode's words may not have brought into the prompt. The first decode is snapped after
-   step 2, so that a word heard as part of the term goes with it: "low sartan" is "losartan" where the
-   second decode wrote it, not "low losartan". A real word is never snapped: "display" stays "display" even
-   beside "dyspnea", and a term in use stays itself ("pulmonary" is not the plant "pulmonaria"); nor is a
-   spelling snapped to a term nobody writes (a rare chemical name that happens to be close).
+   decode's words may not have brought into the prompt. The first decode is snapped after step 2, so that
+   a word heard as part of the term goes with it: "low sartan" is "losartan" where the second decode wrote
+   it, not "low losartan". A real word is never snapped: "display" stays "display" even beside "dyspnea",
+   and a term in use stays itself ("pulmonary" is not the plant "pulmonaria"); nor is a spelling snapped to
+   a term nobody writes (a rare chemical name that happens to be close).
 2. The second decode, prompted with the candidates, may also change words that have nothing to do with them
    (a different article, a dropped filler). Those changes are not what it was asked for and are not more
    likely right, so the first decode's words stand everywhere except in a region where the second decode

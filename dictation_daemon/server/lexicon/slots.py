@@ -63,7 +63,8 @@ MAX_PHRASE_WORDS = 5
 """Heard words a term spans at most: "live a theory rock sign" for levothyroxine and "you clop it a grill"
 for clopidogrel (rms voice). With four, the second decode spelled both, and "stern and" (sternum) at the
 end of "tenderness over the stern and", yet the merge kept the heard words, whose last one lay outside the
-phrase: term recall on rms went from 62.3% to 65.3% with five, and nothing else in the trust set changed."""
+phrase. With five, term recall on rms went from 62.3% to 65.3% and on kal from 46.7% to 47.3%, slt's was
+unchanged, and kal wrote one diagnosis that was not said ("anaphylaxis" for "an f like to")."""
 
 _PHRASE_MARKS = (".", ",", ";", ":", "?", "!")
 

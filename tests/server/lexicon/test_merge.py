@@ -157,8 +157,8 @@ ORDER_FREQUENCIES = {"hold": 5.2, "listen": 5.1, "april": 5.2, "because": 6.5, "
                      "arthritis": 4.0, "arthrodesis": 1.6, "for": 7.0, "dysuria": 1.5, "and": 7.6,
                      "live": 5.6, "a": 7.4, "theory": 5.0, "rock": 5.1, "sign": 5.1, "levothyroxine": 1.6}
 ORDERS = MedicalLexicon(
-    {"lisinopril": 1.7, "warfarin": 2.6, "levothyroxine": 1.6, "wakix": 1.5, "aftertaste": 2.0, "hematuria": 2.0, "rheumatoid": 2.6,
-     "arthritis": 4.0, "arthrodesis": 1.6, "dysuria": 1.5},
+    {"lisinopril": 1.7, "warfarin": 2.6, "levothyroxine": 1.6, "wakix": 1.5, "aftertaste": 2.0, "hematuria": 2.0,
+     "rheumatoid": 2.6, "arthritis": 4.0, "arthrodesis": 1.6, "dysuria": 1.5},
     word_frequency=lambda word: ORDER_FREQUENCIES.get(word, 0.0),
     drugs={"lisinopril", "warfarin", "levothyroxine", "wakix"},
     findings={"hematuria", "rheumatoid", "arthritis", "arthrodesis", "dysuria"},
