@@ -237,8 +237,8 @@ class WhisperStream(RecognitionStream):
         prompt = hotwords([*self._vocabulary, *terms], self._shared.token_count)
         second = join_split_terms(self._decode_with(span, settings, prompt).words.split(), self._lexicon)
         respelt = self._lexicon.named_candidates(second, self._vocabulary_keys)
-        terms = [*terms, *(term for term in respelt if term not in terms), *self._keyterms]
-        return take_terms(words, " ".join(second), terms, self._lexicon, self._keyterms, slots)
+        merged_terms = [*dict.fromkeys([*terms, *respelt]), *self._keyterms]
+        return take_terms(words, " ".join(second), merged_terms, self._lexicon, self._keyterms, slots)
 
     def _without_echo(self, span: SpeechSpan, settings: DecodeSettings, words: str, echo: str) -> str:
         """``words`` without the prompt's last phrase at their end if that was the prompt's echo: decoded

@@ -89,7 +89,7 @@ def take_terms(
     # the model write the ones it knows, candidates or not ("warfarin" for "more far into").
     in_use.extend(dict.fromkeys(
         key for key in second_keys if lexicon.slot_of(key) is not None and key not in in_use))
-    slot_at = [(slots or {}).get(position) for position in range(len(first_words))]
+    slot_at = [slots.get(position) for position in range(len(first_words))] if slots else [None] * len(first_words)
     taken: list[str] = []
     matcher = SequenceMatcher(None, first_keys, second_keys, autojunk=False)
     for operation, i1, i2, j1, j2 in matcher.get_opcodes():
