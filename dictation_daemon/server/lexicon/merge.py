@@ -27,11 +27,15 @@ Two steps, each of which can only put a retrieved candidate term in place of wor
    ...", "He reports dysuria and how much area"), where a common term of the phrase's kind (any the second
    decode wrote, candidate or not) may replace the English words it sounds like: there a clinician names a
    drug or a finding, and "listen April" is what the model makes of lisinopril when it does not expect it.
+   A term heard right there stays itself ("arthritis" does not become "arthrodesis"); a term is heard
+   right when it alone sounds as much like the replacement as all the words replaced do. "assist" in
+   "He denies him a team assist" is a piece of a misheard "hematemesis", not a term heard right.
    An English word at the edge of such a region that the term does not sound like ("for" in
-   "levothroxine for" → "levothyroxine") stays: the region shrinks to the words the term replaced.
+   "levothroxine for" → "levothyroxine") stays: the region shrinks to the words the term replaced. Words
+   the second decode wrote around a term go with the term, and only with it.
 
-A sentence with no word like a medical term keeps its first-decode words exactly, whatever the second
-decode did.
+A sentence of English words with no drug or finding phrase keeps its first-decode words exactly, whatever
+the second decode did.
 """
 
 from __future__ import annotations
@@ -113,6 +117,7 @@ def _merged_region(heard: list[str], replacement: list[str], heard_keys: list[st
     several words, the heard words are shared out among them by fewest edits, and each term is held to the
     same test as a whole region: it must replace a doubtful word and not English words alone, or be a drug
     or finding replacing words all in one phrase of its kind (``slot_at``: the phrase of each heard word).
+    Where no term passes, the region stays as heard, the words written around them included.
     """
     first_term = next(index for index, key in enumerate(replacement_keys) if key in terms)
     last_term = max(index for index, key in enumerate(replacement_keys) if key in terms) + 1
@@ -131,14 +136,19 @@ def _merged_region(heard: list[str], replacement: list[str], heard_keys: list[st
     start, stop = lo + start, lo + stop
     merged = [*(replacement[:first_term] if lead else heard[:lo]), *heard[lo:start]]
     pieces = _shared_out(heard_keys[start:stop], core_keys)
+    any_term = False
     for word, key, (piece_start, piece_stop) in zip(core, core_keys, pieces):
         piece = slice(start + piece_start, start + piece_stop)
         piece_slots = set(slot_at[piece])  # a phrase's kind counts only if it holds the whole piece
-        if _is_term_for(heard_keys[piece], [key], terms, lexicon, set() if None in piece_slots else piece_slots) or (
-                key not in terms and _word_for_word(heard_keys[piece], [key])):
+        if _is_term_for(heard_keys[piece], [key], terms, lexicon, set() if None in piece_slots else piece_slots):
+            merged.append(word)
+            any_term = True
+        elif key not in terms and _word_for_word(heard_keys[piece], [key]):
             merged.append(word)
         else:
             merged.extend(heard[piece])
+    if not any_term:  # the words written around the terms go with a term, and only with one
+        return heard
     return [*merged, *heard[stop:hi], *(replacement[last_term:] if trail else heard[hi:])]
 
 
@@ -229,12 +239,15 @@ def _is_term_for(heard: list[str], replacement: list[str], terms: Collection[str
     if not written:
         return False
     # Real words heard are what was said ("amiable", not "amphibole"), except English words where a drug or
-    # finding is named; a term heard there is what was named ("arthritis", not "arthrodesis").
+    # finding is named; a term heard there that sounds as much like the replacement as all the heard words
+    # do is what was named ("arthritis", not "arthrodesis"), not a piece of it ("assist" in "him a team assist").
     unsure = not all(lexicon.is_english(key) for key in heard) and any(lexicon.is_doubtful(key) for key in heard)
-    named = any(lexicon.slot_of(key) in slots for key in written) and not any(lexicon.in_use(key) for key in heard)
+    likeness = _likeness(heard, replacement)
+    named = any(lexicon.slot_of(key) in slots for key in written) and not any(
+        lexicon.in_use(key) and _likeness([key], replacement) >= likeness for key in heard)
     if not (unsure or named):
         return False
-    return _likeness(heard, replacement) >= MIN_REGION_SIMILARITY
+    return likeness >= MIN_REGION_SIMILARITY
 
 
 def _replaced_part(heard: list[str], replacement: list[str], is_english: Callable[[str], bool]) -> tuple[int, int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dictation_daemon.server.lexicon import MedicalLexicon, take_terms, term_slots
 from dictation_daemon.server.lexicon.merge import snap_to_terms
+from dictation_daemon.server.lexicon.retrieval import Slot
 
 FREQUENCIES = {"after": 6.2, "stent": 2.9, "furious": 3.9, "might": 5.5, "continue": 5.0, "all": 7.0, "my": 6.9, "loaded": 4.2, "with": 7.2,
                "grill": 3.9, "give": 5.7, "given": 5.4, "a": 7.3, "for": 7.0, "at": 6.7, "bedtime": 3.4,
@@ -239,3 +240,33 @@ def test_an_unsure_spelling_is_not_snapped_to_a_brand_nobody_writes() -> None:
 
 def test_a_brand_nobody_writes_is_taken_where_the_second_decode_spells_it_whole() -> None:
     assert take_terms("Give givlores pump.", "Give givlaari pump.", ["givlaari"], BRANDS) == "Give givlaari pump."
+
+
+PIECES = MedicalLexicon(
+    {"assist": 4.4, "hematemesis": 1.5, "arthritis": 4.0, "arthrodesis": 1.6},
+    word_frequency=lambda word: {"he": 6.9, "denies": 4.0, "him": 6.4, "a": 7.4, "team": 5.5, "assist": 4.4,
+                                 "hematemesis": 1.5, "reports": 4.8, "arthritis": 4.0, "arthrodesis": 1.6}.get(word, 0.0),
+    findings={"assist", "hematemesis", "arthritis", "arthrodesis"},
+)
+
+
+def test_a_term_heard_as_a_piece_of_a_finding_does_not_keep_it_out() -> None:
+    first = "He denies him a team assist."
+    assert take_terms(first, "He denies hematemesis.", ["hematemesis"], PIECES, slots=term_slots(first.split())) == (
+        "He denies hematemesis.")
+    first = "He reports arthritis."
+    assert take_terms(first, "He reports arthrodesis.", ["arthrodesis"], PIECES, slots=term_slots(first.split())) == (
+        "He reports arthritis.")
+
+
+def test_the_words_written_around_a_term_are_not_taken_without_it() -> None:
+    """"Given" is spelled almost like "Give", but the second decode wrote it only beside a term that the
+    merge does not take here: the words heard beyond the drug phrase are English words alone."""
+    lexicon = MedicalLexicon(
+        {"enoxaparin": 1.9},
+        word_frequency=lambda word: {"give": 5.7, "given": 5.4, "an": 6.6, "ex": 4.6, "apparent": 4.4, "now": 6.3,
+                                     "enoxaparin": 1.9}.get(word, 0.0),
+        drugs={"enoxaparin"},
+    )
+    assert take_terms("Give an ex apparent now.", "Given enoxaparin now.", ["enoxaparin"], lexicon,
+                      slots={0: Slot.DRUG}) == "Give an ex apparent now."
