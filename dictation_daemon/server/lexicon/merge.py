@@ -1,6 +1,7 @@
 """Taking a term from the second decode only where it replaced words that sound like it. Pure.
 
-Two steps, each of which can only put a retrieved candidate term in place of words that sound like it:
+Three steps. The first two can only put a retrieved candidate term in place of words that sound like it;
+the third only replaces words nobody writes:
 
 1. In the second decode, and in the first where the second gave no term, a word that nobody writes (no
    English word and no term in use), alone or run together with the word after it unless that is a
@@ -33,6 +34,12 @@ Two steps, each of which can only put a retrieved candidate term in place of wor
    An English word at the edge of such a region that the term does not sound like ("for" in
    "levothroxine for" → "levothyroxine") stays: the region shrinks to the words the term replaced. Words
    the second decode wrote around a term go with the term, and only with it.
+3. Where the first decode wrote only words that nobody writes and the second wrote English words that
+   sound like them, in no more words ("The next section shows mild idima" → "edema"), those are taken,
+   though they are no candidate. A word nobody writes is never what was said, and the second decode heard
+   the same audio with medical words in mind. The lexicon lacks the medical words that English
+   dictionaries hold ("edema", "reflux", "effusion"), so it cannot offer them as candidates. A word
+   people write is never replaced this way, and a term of the lexicon comes only through step 2.
 
 A sentence of English words with no drug or finding phrase keeps its first-decode words exactly, whatever
 the second decode did.
@@ -98,6 +105,9 @@ def take_terms(
     matcher = SequenceMatcher(None, first_keys, second_keys, autojunk=False)
     for operation, i1, i2, j1, j2 in matcher.get_opcodes():
         heard, replacement = first_words[i1:i2], second_words[j1:j2]
+        if operation != "equal" and _is_english_respelling(first_keys[i1:i2], second_keys[j1:j2], lexicon):
+            taken.extend(replacement)
+            continue
         if operation == "equal" or not _is_term_for(
                 first_keys[i1:i2], second_keys[j1:j2], in_use, lexicon, set(slot_at[i1:i2]) - {None}):
             taken.extend(heard)
@@ -248,6 +258,16 @@ def _is_term_for(heard: list[str], replacement: list[str], terms: Collection[str
     if not (unsure or named):
         return False
     return likeness >= MIN_REGION_SIMILARITY
+
+
+def _is_english_respelling(heard: list[str], replacement: list[str], lexicon: MedicalLexicon) -> bool:
+    """Whether ``replacement`` writes English words, no more of them, in place of ``heard`` words that nobody
+    writes and that sound like them (step 3 above)."""
+    if not heard or not replacement or len(replacement) > len(heard):
+        return False
+    if any(lexicon.is_written(key) for key in heard) or not all(lexicon.is_english(key) for key in replacement):
+        return False
+    return _likeness(heard, replacement) >= MIN_REGION_SIMILARITY
 
 
 def _replaced_part(heard: list[str], replacement: list[str], is_english: Callable[[str], bool]) -> tuple[int, int]:

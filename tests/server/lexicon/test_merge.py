@@ -242,6 +242,37 @@ def test_a_brand_nobody_writes_is_taken_where_the_second_decode_spells_it_whole(
     assert take_terms("Give givlores pump.", "Give givlaari pump.", ["givlaari"], BRANDS) == "Give givlaari pump."
 
 
+RESPELLING = MedicalLexicon(
+    {"gabapentin": 2.0},
+    word_frequency=lambda word: {"the": 7.7, "next": 6.2, "section": 5.0, "shows": 5.3, "mild": 4.5, "edema": 3.0,
+                                 "enema": 2.6, "ideal": 4.6, "medal": 3.8, "gabapentin": 2.0}.get(word, 0.0),
+)
+
+
+def test_a_word_nobody_writes_is_taken_as_the_english_word_the_second_decode_heard() -> None:
+    """The lexicon has no "edema" (English dictionaries do), yet "idima" is no word at all."""
+    assert take_terms("The next section shows mild idima.", "The next section shows mild edema.", [],
+                      RESPELLING) == "The next section shows mild edema."
+
+
+def test_a_word_people_write_is_never_respelt() -> None:
+    assert take_terms("The next section shows mild enema.", "The next section shows mild edema.", [],
+                      RESPELLING) == "The next section shows mild enema."
+
+
+def test_a_word_nobody_writes_stays_where_the_second_decode_wrote_something_else() -> None:
+    assert take_terms("The next section shows mild idima.", "The next section shows medal.", [],
+                      RESPELLING) == "The next section shows mild idima."
+    assert take_terms("The next section shows idima.", "The next section shows mild ideal.", [],
+                      RESPELLING) == "The next section shows idima."
+
+
+def test_a_term_is_not_taken_as_a_respelling() -> None:
+    """Terms come only as candidates, in a place that may hold one."""
+    assert take_terms("The next section shows gabapenten.", "The next section shows gabapentin.", [],
+                      RESPELLING) == "The next section shows gabapenten."
+
+
 PIECES = MedicalLexicon(
     {"assist": 4.4, "hematemesis": 1.5, "arthritis": 4.0, "arthrodesis": 1.6},
     word_frequency=lambda word: {"he": 6.9, "denies": 4.0, "him": 6.4, "a": 7.4, "team": 5.5, "assist": 4.4,
