@@ -105,15 +105,16 @@ def take_terms(
     matcher = SequenceMatcher(None, first_keys, second_keys, autojunk=False)
     for operation, i1, i2, j1, j2 in matcher.get_opcodes():
         heard, replacement = first_words[i1:i2], second_words[j1:j2]
-        if operation != "equal" and _is_english_respelling(first_keys[i1:i2], second_keys[j1:j2], lexicon):
-            taken.extend(replacement)
-            continue
-        if operation == "equal" or not _is_term_for(
-                first_keys[i1:i2], second_keys[j1:j2], in_use, lexicon, set(slot_at[i1:i2]) - {None}):
+        heard_keys, replacement_keys = first_keys[i1:i2], second_keys[j1:j2]
+        if operation == "equal":
             taken.extend(heard)
-            continue
-        taken.extend(_merged_region(heard, replacement, first_keys[i1:i2], second_keys[j1:j2], in_use, lexicon,
-                                    slot_at[i1:i2]))
+        elif _is_english_respelling(heard_keys, replacement_keys, lexicon):
+            taken.extend(replacement)
+        elif _is_term_for(heard_keys, replacement_keys, in_use, lexicon, set(slot_at[i1:i2]) - {None}):
+            taken.extend(_merged_region(heard, replacement, heard_keys, replacement_keys, in_use, lexicon,
+                                        slot_at[i1:i2]))
+        else:
+            taken.extend(heard)
     return " ".join(snap_to_terms(taken, rare, lexicon))
 
 
