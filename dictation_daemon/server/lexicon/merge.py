@@ -28,9 +28,14 @@ the third only replaces words nobody writes:
    ...", "He reports dysuria and how much area"), where a common term of the phrase's kind (any the second
    decode wrote, candidate or not) may replace the English words it sounds like: there a clinician names a
    drug or a finding, and "listen April" is what the model makes of lisinopril when it does not expect it.
-   A term heard right there stays itself ("arthritis" does not become "arthrodesis"); a term is heard
-   right when it alone sounds as much like the replacement as all the words replaced do. "assist" in
-   "He denies him a team assist" is a piece of a misheard "hematemesis", not a term heard right.
+   A term heard right stays itself: a term in use that alone sounds as much like the replacement as all
+   the words replaced do ("assist" in "He denies him a team assist" is a piece of a misheard
+   "hematemesis", not a term heard right). In a drug or finding phrase, that is a term of the phrase's
+   kind ("arthritis" does not become "arthrodesis"; "reverse", a word of diagnoses, is a piece of the
+   drug in "Switch warfarin to reverse seven"). Elsewhere it is a term written at least as often as the
+   one the second decode put there: prompted with candidates, the second decode is drawn to them, and
+   the first wrote its term unasked ("jejunum" does not become "jejuni", "neuropathic" does become
+   "neuropathy").
    An English word at the edge of such a region that the term does not sound like ("for" in
    "levothroxine for" → "levothyroxine") stays: the region shrinks to the words the term replaced. Words
    the second decode wrote around a term go with the term, and only with it.
@@ -250,12 +255,16 @@ def _is_term_for(heard: list[str], replacement: list[str], terms: Collection[str
     if not written:
         return False
     # Real words heard are what was said ("amiable", not "amphibole"), except English words where a drug or
-    # finding is named; a term heard there that sounds as much like the replacement as all the heard words
-    # do is what was named ("arthritis", not "arthrodesis"), not a piece of it ("assist" in "him a team assist").
-    unsure = not all(lexicon.is_english(key) for key in heard) and any(lexicon.is_doubtful(key) for key in heard)
+    # finding is named. A term heard that sounds as much like the replacement as all the heard words do is
+    # what was said, not a piece of it ("assist" in "him a team assist"): in a phrase, one of the phrase's
+    # kind ("arthritis", not "arthrodesis"); elsewhere, one at least as common as the term written.
     likeness = _likeness(heard, replacement)
+    heard_right = [key for key in heard if lexicon.in_use(key) and _likeness([key], replacement) >= likeness]
+    commonest = max(lexicon.frequency(key) for key in written)
+    unsure = (not all(lexicon.is_english(key) for key in heard) and any(lexicon.is_doubtful(key) for key in heard)
+              and not any(lexicon.frequency(key) >= commonest for key in heard_right))
     named = any(lexicon.slot_of(key) in slots for key in written) and not any(
-        lexicon.in_use(key) and _likeness([key], replacement) >= likeness for key in heard)
+        lexicon.slot_of(key) in slots for key in heard_right)
     if not (unsure or named):
         return False
     return likeness >= MIN_REGION_SIMILARITY

@@ -182,6 +182,10 @@ class MedicalLexicon:
         "gabapentin" than what a clinician said."""
         return self._word_frequency(key) < DOUBTFUL_ZIPF
 
+    def frequency(self, key: str) -> float:
+        """How often a heard word (key) is written in general English text (Zipf; 0 where it is not listed)."""
+        return self._word_frequency(key)
+
     def is_english(self, key: str) -> bool:
         """Whether a heard word (key) is a word of general English rather than a term or a misspelling."""
         return key not in self._index and self._word_frequency(key) > 0

@@ -299,3 +299,33 @@ def test_the_words_written_around_a_term_are_not_taken_without_it() -> None:
     )
     assert take_terms("Give an ex apparent now.", "Given enoxaparin now.", ["enoxaparin"], lexicon,
                       slots={0: Slot.DRUG}) == "Give an ex apparent now."
+
+
+SWAPS = MedicalLexicon(
+    {"jejunum": 1.7, "jejuni": 1.6, "neuropathy": 2.8, "neuropathic": 2.4, "duodenum": 2.0, "reverse": 4.5,
+     "rivaroxaban": 1.4, "warfarin": 2.6},
+    word_frequency=lambda word: {"thickening": 3.2, "of": 7.4, "the": 7.7, "duodenum": 2.0, "and": 7.6,
+                                 "jejunum": 1.7, "jejuni": 1.6, "for": 7.0, "neuropathy": 2.8, "neuropathic": 2.4,
+                                 "switch": 4.6, "warfarin": 2.6, "to": 7.4, "reverse": 4.5, "seven": 5.2,
+                                 "rivaroxaban": 1.4}.get(word, 0.0),
+    drugs={"rivaroxaban", "warfarin"},
+    findings={"reverse", "jejunum", "jejuni", "neuropathy", "neuropathic", "duodenum"},
+)
+
+
+def test_a_term_heard_right_is_not_swapped_for_a_rarer_one() -> None:
+    """Prompted with both, the second decode is drawn to its candidates; the first wrote a real term unasked."""
+    assert take_terms("Thickening of the duodenum and jejunum.", "Thickening of the duodenum and jejuni.",
+                      ["jejuni", "jejunum"], SWAPS) == "Thickening of the duodenum and jejunum."
+
+
+def test_a_term_heard_is_swapped_for_a_commoner_one_that_sounds_as_alike() -> None:
+    assert take_terms("Worse for neuropathic.", "Worse for neuropathy.", ["neuropathy", "neuropathic"],
+                      SWAPS) == "Worse for neuropathy."
+
+
+def test_a_term_of_another_kind_heard_in_a_drug_phrase_does_not_keep_the_drug_out() -> None:
+    """"reverse" is a word of diagnoses, not a drug: in "Switch warfarin to reverse seven" it is a piece of
+    the drug that was named, however much it alone sounds like it."""
+    assert _in_phrases("Switch warfarin to reverse seven.", "Switch warfarin to rivaroxaban.", ["rivaroxaban"],
+                       SWAPS) == "Switch warfarin to rivaroxaban."
