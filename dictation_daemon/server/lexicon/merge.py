@@ -15,7 +15,9 @@ the third only replaces words nobody writes:
    a word heard as part of the term goes with it: "low sartan" is "losartan" where the second decode wrote
    it, not "low losartan". A real word is never snapped: "display" stays "display" even beside "dyspnea",
    and a term in use stays itself ("pulmonary" is not the plant "pulmonaria"); nor is a spelling snapped to
-   a term nobody writes (a rare chemical name that happens to be close).
+   a term nobody writes (a rare chemical name that happens to be close), nor to a candidate when another
+   term in use is closer still: "crepitis" is crepitus, which no heard word made a candidate, not the
+   candidate capitis, and it stays as written rather than become a word that was not said.
 2. The second decode, prompted with the candidates, may also change words that have nothing to do with them
    (a different article, a dropped filler). Those changes are not what it was asked for and are not more
    likely right, so the first decode's words stand everywhere except in a region where the second decode
@@ -233,6 +235,9 @@ def _best_snap(words: Sequence[str], terms: Sequence[str], lexicon: MedicalLexic
         if found is None or fuzz.ratio("".join(keys), found) < MIN_SNAP_LETTERS:
             continue
         likeness = _likeness(keys, [found])
+        rival = lexicon.closest_in_use("".join(keys))
+        if rival not in (None, found) and _likeness(keys, [rival]) > likeness:
+            continue  # closer to a term that is no candidate: the candidates do not say what it is
         if likeness >= SNAP_SIMILARITY and (best is None or likeness > best[0]):
             best = (likeness, found, width)
     return None if best is None else (best[1], best[2])

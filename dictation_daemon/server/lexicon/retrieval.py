@@ -159,6 +159,7 @@ class MedicalLexicon:
         self._brands = frozenset(drugs) - frozenset(generics)
         self.terms: tuple[str, ...] = tuple(sorted(terms))
         self._prior = tuple(terms[term] for term in self.terms)
+        self._in_use_terms = tuple(term for term, prior in zip(self.terms, self._prior) if prior > 0)
         self._sounds = tuple(jellyfish.metaphone(term) for term in self.terms)
         self._skeletons = tuple(consonant_skeleton(term) for term in self.terms)
         self._index = {term: index for index, term in enumerate(self.terms)}
@@ -216,6 +217,13 @@ class MedicalLexicon:
         specialist word lists."""
         index = self._index.get(term)
         return index is not None and self._prior[index] > 0
+
+    def closest_in_use(self, letters: str) -> str | None:
+        """The term in use spelled most like ``letters`` (a word key), if one is at least
+        :data:`LETTER_CUTOFF` alike: what an unsure spelling is most likely of, among all the terms people
+        write, candidates or not."""
+        found = process.extractOne(letters, self._in_use_terms, scorer=fuzz.ratio, score_cutoff=LETTER_CUTOFF)
+        return None if found is None else found[0]
 
     def __len__(self) -> int:
         return len(self.terms)

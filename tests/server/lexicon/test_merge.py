@@ -103,6 +103,20 @@ def test_a_term_in_use_is_never_snapped_to_another() -> None:
                       lexicon) == "Give it for pulmonary edema."
 
 
+def test_a_spelling_closer_to_a_term_that_is_no_candidate_is_not_snapped() -> None:
+    """"crepitis" is a near spelling of crepitus, which no heard word brought among the candidates, more than
+    of the candidate capitis: snapped, it would write a word that was not said."""
+    frequencies = {"there": 6.6, "is": 7.4, "erythema": 2.3, "and": 7.6, "crap": 4.3, "it": 7.0, "over": 6.2,
+                   "the": 7.7, "wound": 4.3, "capitis": 1.7, "crepitus": 1.4}
+    lexicon = MedicalLexicon({"erythema": 2.3, "capitis": 1.7, "crepitus": 1.4},
+                             word_frequency=lambda word: frequencies.get(word, 0.0))
+    assert snap_to_terms(["crepitis"], ["capitis"], lexicon) == ["crepitis"]
+    assert take_terms("There is erythema and crap it is over the wound.",
+                      "There is erythema and crepitis over the wound.", ["capitis"], lexicon) == (
+        "There is erythema and crap it is over the wound.")
+    assert snap_to_terms(["capitiss"], ["capitis"], lexicon) == ["capitis"]
+
+
 def test_a_spelling_is_not_snapped_to_a_term_nobody_writes() -> None:
     assert take_terms("Start aprol now.", "Start aprol now.", ["amprol"], LEXICON) == "Start aprol now."
 
