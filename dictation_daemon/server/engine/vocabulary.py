@@ -30,6 +30,9 @@ SPOKEN_PUNCTUATION_WORDS = (
 )
 """The most used English punctuation words of spec §5 (a prompt, not the rule: the text rules know all)."""
 
+CLAUSE_END_WORDS = frozenset({"period", "comma", "colon", "semicolon", "question", "exclamation"})
+"""The first words of the spoken marks that end a clause: no word of the clause follows them."""
+
 PROMPT_TOKENS = 223
 """What Whisper reads of a prompt: half its 448-token context, less one. faster-whisper keeps the first 223
 tokens and drops the rest unseen, so the prompt is cut here instead, at a phrase boundary. Medical terms

@@ -30,7 +30,7 @@ from ..recognizer import RecognitionStream, RecognizedSegment, Recognizer
 from ..segmenter import SpeechSegmenter, SpeechSpan
 from .decoding import FINAL_DECODE, INTERIM_DECODE, Decoded, DecodeSettings, decode
 from .model import SharedModel, shared_model
-from .vocabulary import echoed_phrase, fitting, hotwords, session_vocabulary, word_keys
+from .vocabulary import CLAUSE_END_WORDS, echoed_phrase, fitting, hotwords, session_vocabulary, word_keys
 
 SPAN_PADDING_SECONDS = 0.3
 """Audio kept around each span's voice. Whisper reads a word better with some quiet before it: on the
@@ -139,6 +139,7 @@ class WhisperStream(RecognitionStream):
         self._prompted = fitting(self._vocabulary, shared.token_count)  # the phrases the prompt holds
         self._hotwords = " ".join(self._prompted) or None
         self._vocabulary_keys = frozenset(word.lower() for phrase in self._vocabulary for word in phrase.split())
+        self._clause_ends = CLAUSE_END_WORDS & self._vocabulary_keys  # spoken marks, where the session has them
         self._keyterms = frozenset(
             key for term in (config.keyterms.terms if config.keyterms else []) for key in term.term.lower().split()
         )
@@ -227,7 +228,7 @@ class WhisperStream(RecognitionStream):
         heard = join_split_terms(words.split(), self._lexicon)
         words = " ".join(heard)
         unsure = first.avg_logprob < UNSURE_LOGPROB
-        slots = term_slots(heard) if unsure else {}
+        slots = term_slots(heard, self._clause_ends) if unsure else {}
         if not slots and not self._lexicon.doubtful(heard):
             return words
         terms = self._lexicon.candidates(heard, ignored=self._vocabulary_keys, slots=slots)

@@ -53,11 +53,14 @@ spironolactone for ascites"); the last word of a longer cue is enough."""
 LIST_WORDS = frozenset({"and", "or", "to", "plus", "then"})
 """Words after which a phrase names another term ("X and Y", "switch X to Y")."""
 
-PHRASE_ENDS = frozenset({
-    "for", "because", "at", "before", "after", "since", "until", "due", "daily", "weekly", "nightly",
-    "twice", "once", "every", "as", "if", "when", "with", "without", "per", "by",
+CONNECTIVES = frozenset({
+    "for", "because", "at", "before", "after", "since", "until", "due", "every", "as", "if", "when", "with",
+    "without", "per", "by",
 })
-"""Words that end a phrase: what follows is the reason, the time or the dose."""
+"""Words that end a phrase by introducing what follows it: the reason, the time or the dose."""
+
+PHRASE_ENDS = CONNECTIVES | {"daily", "weekly", "nightly", "twice", "once"}
+"""Words that end a phrase: a connective, or a time that is said on its own."""
 
 MAX_PHRASE_WORDS = 5
 """Heard words a term spans at most: "live a theory rock sign" for levothyroxine and "you clop it a grill"
@@ -69,18 +72,25 @@ unchanged, and kal wrote one diagnosis that was not said ("anaphylaxis" for "an 
 _PHRASE_MARKS = (".", ",", ";", ":", "?", "!")
 
 
-def term_slots(words: Sequence[str]) -> dict[int, Slot]:
+def term_slots(words: Sequence[str], clause_ends: Collection[str] = ()) -> dict[int, Slot]:
     """The positions of ``words`` (as the model wrote them) that lie in a drug or a finding phrase, with
-    the kind of term the phrase names; a drug phrase wins where the two meet."""
-    return {**_phrases(words, FINDING_CUES, Slot.FINDING), **_phrases(words, ORDER_VERBS, Slot.DRUG)}
+    the kind of term the phrase names; a drug phrase wins where the two meet.
+
+    ``clause_ends`` are the spoken words that end a clause ("period", "comma"): a connective
+    (:data:`CONNECTIVES`) right before one, as before punctuation or at the end, introduces nothing and
+    ends no phrase. It is the end of a misheard term: "-itis" heard as "as" in "for man and jate as
+    period" (meningitis) or "consistent with choline guide as" (cholangitis)."""
+    return {**_phrases(words, FINDING_CUES, Slot.FINDING, clause_ends),
+            **_phrases(words, ORDER_VERBS, Slot.DRUG, clause_ends)}
 
 
-def _phrases(words: Sequence[str], cues: Collection[str], slot: Slot) -> dict[int, Slot]:
+def _phrases(words: Sequence[str], cues: Collection[str], slot: Slot, clause_ends: Collection[str]) -> dict[int, Slot]:
     positions: dict[int, Slot] = {}
     start: int | None = None  # where the phrase being read began
     for index, word in enumerate(words):
         key = heard_key(word)
-        in_phrase = start is not None and index - start < MAX_PHRASE_WORDS and key not in PHRASE_ENDS
+        ends = key in PHRASE_ENDS and not (key in CONNECTIVES and _ends_clause(words, index, clause_ends))
+        in_phrase = start is not None and index - start < MAX_PHRASE_WORDS and not ends
         if in_phrase:
             positions[index] = slot  # a list word too: the model may have heard a name's end as "and"
             if key in LIST_WORDS and index > start:
@@ -90,3 +100,10 @@ def _phrases(words: Sequence[str], cues: Collection[str], slot: Slot) -> dict[in
         if word.endswith(_PHRASE_MARKS):
             start = None
     return positions
+
+
+def _ends_clause(words: Sequence[str], index: int, clause_ends: Collection[str]) -> bool:
+    """Whether nothing of the clause follows ``words[index]``: it is the last word, carries a mark, or a
+    spoken mark comes next."""
+    return (index == len(words) - 1 or words[index].endswith(_PHRASE_MARKS)
+            or heard_key(words[index + 1]) in clause_ends)

@@ -57,3 +57,15 @@ def test_a_finding_phrase_ends_where_a_drug_phrase_does() -> None:
 def test_a_drug_phrase_wins_where_the_two_meet() -> None:
     slots = term_slots("Patient had to start listen April now".split())
     assert [slots[position] for position in (4, 5)] == [Slot.DRUG, Slot.DRUG]
+
+
+def test_a_word_that_ends_a_phrase_ends_none_at_the_end_of_a_clause() -> None:
+    """A clause's last word introduces no reason, time or dose: it is the tail of a misheard term."""
+    def finding_words(text: str) -> list[str]:
+        words = text.split()
+        return [words[position] for position, kind in sorted(term_slots(words, {"period"}).items())
+                if kind is Slot.FINDING]
+
+    assert finding_words("Give ceftriaxone for man and jate as period") == ["man", "and", "jate", "as", "period"]
+    assert finding_words("Consistent with choline guide as.") == ["choline", "guide", "as."]
+    assert finding_words("He reports pain as needed period") == ["pain"]
