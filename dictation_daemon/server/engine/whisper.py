@@ -8,7 +8,8 @@ decoding the whole utterance after release would take.
 
 A final decode is done twice when the words first heard hold one the model may have misheard a term as
 (a rare word or no word at all), or follow a medication order's verb or a finding's cue in a sentence
-Whisper was unsure of, and sound like terms of the medical lexicon: the second time with those terms in
+Whisper was unsure of or that ends a clause on a word needing more ("over the stern and" for the
+sternum), and sound like terms of the medical lexicon: the second time with those terms in
 the prompt, whose medical words are then taken (see :mod:`..lexicon`). A sentence of common words and
 correctly spelled terms that Whisper was sure of, or with no term that sounds like its words, is decoded
 once, as fast as before.
@@ -25,7 +26,7 @@ import numpy as np
 from ...protocol.audio_format import SAMPLE_RATE
 from ...protocol.languages import CORTI_LANGUAGES
 from ...protocol.messages import TranscribeConfig
-from ..lexicon import MedicalLexicon, join_split_terms, load_medical_lexicon, take_terms, term_slots
+from ..lexicon import MedicalLexicon, dangles, join_split_terms, load_medical_lexicon, take_terms, term_slots
 from ..recognizer import RecognitionStream, RecognizedSegment, Recognizer
 from ..segmenter import SpeechSegmenter, SpeechSpan
 from .decoding import FINAL_DECODE, INTERIM_DECODE, Decoded, DecodeSettings, decode
@@ -52,7 +53,9 @@ UNSURE_LOGPROB = -0.25
 as English words after an order's verb or a finding's cue (:mod:`..lexicon.slots`). A sentence the model
 is sure of says what was said: on the trust set's slt voice (each sentence decoded whole), the fourteen
 orders that name no drug decoded at -0.03 to -0.24, "Give euros might" (furosemide) at -0.41, "Hold
-listen April" (lisinopril) at -0.48. Above it, an order or a finding costs no second decode."""
+listen April" (lisinopril) at -0.48. Above it, an order or a finding costs no second decode, unless a
+clause ends on a word that needs more (:func:`~..lexicon.slots.dangles`): "There is tenderness over the
+stern and" decoded at -0.11."""
 
 
 class WhisperRecognizer(Recognizer):
@@ -227,7 +230,7 @@ class WhisperStream(RecognitionStream):
             return words
         heard = join_split_terms(words.split(), self._lexicon)
         words = " ".join(heard)
-        unsure = first.avg_logprob < UNSURE_LOGPROB
+        unsure = first.avg_logprob < UNSURE_LOGPROB or dangles(heard, self._clause_ends)
         slots = term_slots(heard, self._clause_ends) if unsure else {}
         if not slots and not self._lexicon.doubtful(heard):
             return words

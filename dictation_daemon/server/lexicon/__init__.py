@@ -13,7 +13,7 @@ says a drug or a finding is named (:mod:`.slots`, pure), such a term may be hear
 from .joining import join_split_terms
 from .merge import take_terms
 from .retrieval import MedicalLexicon
-from .slots import term_slots
+from .slots import dangles, term_slots
 from .sources import load_medical_lexicon
 
-__all__ = ["MedicalLexicon", "join_split_terms", "load_medical_lexicon", "take_terms", "term_slots"]
+__all__ = ["MedicalLexicon", "dangles", "join_split_terms", "load_medical_lexicon", "take_terms", "term_slots"]

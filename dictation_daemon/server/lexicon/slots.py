@@ -69,6 +69,10 @@ end of "tenderness over the stern and", yet the merge kept the heard words, whos
 phrase. With five, term recall on rms went from 62.3% to 65.3% and on kal from 46.7% to 47.3%, slt's was
 unchanged, and kal wrote one diagnosis that was not said ("anaphylaxis" for "an f like to")."""
 
+DANGLING_WORDS = CONNECTIVES | {"a", "an", "the", "and", "or", "of", "to", "from", "in", "on"}
+"""Words that need more after them: a clause heard ending on one ("There is tenderness over the stern and
+period" for the sternum) lost its last word to them."""
+
 _PHRASE_MARKS = (".", ",", ";", ":", "?", "!")
 
 
@@ -107,3 +111,10 @@ def _ends_clause(words: Sequence[str], index: int, clause_ends: Collection[str])
     spoken mark comes next."""
     return (index == len(words) - 1 or words[index].endswith(_PHRASE_MARKS)
             or heard_key(words[index + 1]) in clause_ends)
+
+
+def dangles(words: Sequence[str], clause_ends: Collection[str] = ()) -> bool:
+    """Whether a clause of ``words`` ends on a word that needs more after it (:data:`DANGLING_WORDS`): the
+    model was less sure of the words than it says. ``clause_ends`` are as for :func:`term_slots`."""
+    return any(heard_key(word) in DANGLING_WORDS and _ends_clause(words, index, clause_ends)
+               for index, word in enumerate(words) if heard_key(word) not in clause_ends)

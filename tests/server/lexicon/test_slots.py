@@ -3,7 +3,7 @@ heard as English is looked for."""
 
 from __future__ import annotations
 
-from dictation_daemon.server.lexicon import term_slots
+from dictation_daemon.server.lexicon import dangles, term_slots
 from dictation_daemon.server.lexicon.retrieval import Slot
 
 
@@ -69,3 +69,12 @@ def test_a_word_that_ends_a_phrase_ends_none_at_the_end_of_a_clause() -> None:
     assert finding_words("Give ceftriaxone for man and jate as period") == ["man", "and", "jate", "as", "period"]
     assert finding_words("Consistent with choline guide as.") == ["choline", "guide", "as."]
     assert finding_words("He reports pain as needed period") == ["pain"]
+
+
+def test_a_clause_that_ends_on_a_word_needing_more_dangles() -> None:
+    assert dangles("There is tenderness over the stern and period".split(), {"period"})
+    assert dangles("Tenderness over the stern and.".split())
+    assert dangles("over the of, then more".split())
+    assert not dangles("The patient reports chest pain radiating to the left arm period".split(), {"period"})
+    assert not dangles("Go to plan section".split())
+    assert not dangles("Start it now comma".split(), {"comma"})
