@@ -50,8 +50,9 @@ FINDING_CUES = frozenset({
 "history of", "consistent with", "rule out", "underwent", and the reason for an order ("Start
 spironolactone for ascites"); the last word of a longer cue is enough."""
 
-LIST_WORDS = frozenset({"and", "or", "to", "plus", "then"})
-"""Words after which a phrase names another term ("X and Y", "switch X to Y")."""
+LIST_WORDS = frozenset({"and", "an", "or", "to", "plus", "then"})
+"""Words after which a phrase names another term ("X and Y", "switch X to Y"); "an" is also how the model
+hears an "and" before a vowel ("Continue met form an insulin large in" for metformin and insulin glargine)."""
 
 CONNECTIVES = frozenset({
     "for", "because", "at", "before", "after", "since", "until", "due", "every", "as", "if", "when", "with",

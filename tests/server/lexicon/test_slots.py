@@ -25,6 +25,8 @@ def test_a_phrase_ends_at_the_reason_or_at_punctuation() -> None:
 def test_a_list_of_drugs_goes_on_after_and_or_to() -> None:
     assert _phrase_words("Continue albuterol and tiotropium inhalers.") == ["albuterol", "and", "tiotropium", "inhalers."]
     assert _phrase_words("Switch more foreign to river x sub.") == ["more", "foreign", "to", "river", "x", "sub."]
+    assert _phrase_words("Continue met form an insulin large in.") == [
+        "met", "form", "an", "insulin", "large", "in."]
 
 
 def test_a_phrase_holds_at_most_five_words() -> None:
