@@ -235,11 +235,12 @@ def _best_snap(words: Sequence[str], terms: Sequence[str], lexicon: MedicalLexic
         if found is None or fuzz.ratio("".join(keys), found) < MIN_SNAP_LETTERS:
             continue
         likeness = _likeness(keys, [found])
+        if likeness < SNAP_SIMILARITY or (best is not None and likeness <= best[0]):
+            continue
         rival = lexicon.closest_in_use("".join(keys))
         if rival not in (None, found) and _likeness(keys, [rival]) > likeness:
             continue  # closer to a term that is no candidate: the candidates do not say what it is
-        if likeness >= SNAP_SIMILARITY and (best is None or likeness > best[0]):
-            best = (likeness, found, width)
+        best = (likeness, found, width)
     return None if best is None else (best[1], best[2])
 
 
