@@ -89,7 +89,9 @@ def term_slots(words: Sequence[str], clause_ends: Collection[str] = ()) -> dict[
             **_phrases(words, ORDER_VERBS, Slot.DRUG, clause_ends)}
 
 
-def _phrases(words: Sequence[str], cues: Collection[str], slot: Slot, clause_ends: Collection[str]) -> dict[int, Slot]:
+def _phrases(
+    words: Sequence[str], cues: Collection[str], slot: Slot, clause_ends: Collection[str],
+) -> dict[int, Slot]:
     positions: dict[int, Slot] = {}
     start: int | None = None  # where the phrase being read began
     for index, word in enumerate(words):
