@@ -110,7 +110,8 @@ class Slot(enum.Enum):
     DRUG = "drug"
     """A prescribed drug: the words after a medication order's verb."""
     FINDING = "finding"
-    """A condition, sign, body part or procedure of ICD-10-CM: the words after "reports", "shows", "has"."""
+    """A condition, sign or body part of ICD-10-CM's diagnoses, or a procedure: the words after
+    "reports", "shows", "underwent"."""
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,9 @@ Three kept sources, none copied into this repository:
   domain): the words of its diagnoses' descriptions ("Paroxysmal atrial fibrillation", "Hepatomegaly, not
   elsewhere classified"), about 7,500, which say which lexicon terms name a finding: a condition, sign,
   body part or procedure (:class:`~.retrieval.Slot`). Its classification file is read directly: importing
-  the package builds its whole code tree, three seconds for the few words needed here.
+  the package builds its whole code tree, three seconds for the few words needed here. Diagnoses seldom
+  name a procedure, so the lexicon's procedures, known by their endings (:data:`PROCEDURE_ENDINGS`:
+  "bronchoscopy", "paracentesis", "angiogram"), count as findings too.
 
 Words written often in general English (Zipf frequency of :data:`COMMON_ZIPF` or more, from
 ``wordfreq``) are left out: the model spells them already, and as candidates they would only crowd the
@@ -57,6 +59,14 @@ DRUG_PRIOR = 1.5
 """The least frequency a prescribed drug's name is given: newer drugs (semaglutide, tirzepatide) are too
 recent for ``wordfreq``'s corpora, yet are as much in use as any."""
 
+PROCEDURE_ENDINGS = (
+    "scopy", "ectomy", "otomy", "ostomy", "plasty", "centesis", "pexy", "desis", "tripsy", "gram", "graphy",
+)
+"""The endings of the Greek and Latin names of procedures: looking (bronchoscopy), cutting out
+(cholecystectomy), cutting (laparotomy), an opening (colostomy), shaping (arthroplasty), puncturing
+(thoracentesis), fixing (orchiopexy), binding (pleurodesis), crushing (lithotripsy), recording
+(angiogram, mammography)."""
+
 _TERM = re.compile(r"[a-z]{6,}")
 """Terms are single words of letters, six or more: hyphenated and numbered names are not said as written,
 and the few short medical words ("gout", "acne") are ones the model knows."""
@@ -72,8 +82,9 @@ def load_medical_lexicon() -> MedicalLexicon:
         if _loaded is None:
             named = dict(prescribed_drugs())
             drugs = set(named)
-            findings = set(diagnosis_words()) - drugs
             words = set(hunspell_words(HUNSPELL_MEDICAL)) | drugs
+            procedures = {word for word in words if word.endswith(PROCEDURE_ENDINGS)}
+            findings = (set(diagnosis_words()) | procedures) - drugs
             frequencies = {word: zipf_frequency(word, "en") for word in words}
             for drug in drugs:  # prescribed, though general text may not have caught up with it yet
                 frequencies[drug] = max(frequencies[drug], DRUG_PRIOR)

@@ -50,3 +50,10 @@ def test_the_words_of_diagnoses_are_findings_and_drugs_stay_drugs() -> None:
     assert lexicon.slot_of("hematuria") is Slot.FINDING
     assert lexicon.slot_of("heparin") is Slot.DRUG  # named in a diagnosis, yet a drug
     assert lexicon.slot_of("aftertaste") is None  # a lexicon word no diagnosis uses
+
+
+def test_procedures_are_findings_by_their_endings() -> None:
+    """Diagnoses seldom name a procedure, yet a clinician names one where a finding goes ("scheduled for")."""
+    lexicon = load_medical_lexicon()
+    for procedure in ("bronchoscopy", "colonoscopy", "paracentesis", "cholecystectomy", "angiogram"):
+        assert lexicon.slot_of(procedure) is Slot.FINDING, procedure
