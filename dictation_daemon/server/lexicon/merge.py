@@ -231,13 +231,14 @@ def _best_snap(words: Sequence[str], terms: Sequence[str], lexicon: MedicalLexic
         if (len(keys) < width or not all(keys) or lexicon.is_written(keys[0]) or any(key in terms for key in keys)
                 or lexicon.is_function_word(keys[-1])):
             continue
+        letters = "".join(keys)
         found = max(terms, key=lambda term: _likeness(keys, [term]), default=None)
-        if found is None or fuzz.ratio("".join(keys), found) < MIN_SNAP_LETTERS:
+        if found is None or fuzz.ratio(letters, found) < MIN_SNAP_LETTERS:
             continue
         likeness = _likeness(keys, [found])
         if likeness < SNAP_SIMILARITY or (best is not None and likeness <= best[0]):
             continue
-        rival = lexicon.closest_in_use("".join(keys))
+        rival = lexicon.closest_in_use(letters)
         if rival not in (None, found) and _likeness(keys, [rival]) > likeness:
             continue  # closer to a term that is no candidate: the candidates do not say what it is
         best = (likeness, found, width)

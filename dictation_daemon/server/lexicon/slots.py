@@ -120,4 +120,4 @@ def dangles(words: Sequence[str], clause_ends: Collection[str] = ()) -> bool:
     """Whether a clause of ``words`` ends on a word that needs more after it (:data:`DANGLING_WORDS`): the
     model was less sure of the words than it says. ``clause_ends`` are as for :func:`term_slots`."""
     return any(heard_key(word) in DANGLING_WORDS and _ends_clause(words, index, clause_ends)
-               for index, word in enumerate(words) if heard_key(word) not in clause_ends)
+               for index, word in enumerate(words))
