@@ -5,7 +5,8 @@ the third only replaces words nobody writes:
 
 1. In the second decode, and in the first where the second gave no term, a word that nobody writes (no
    English word and no term in use), alone or run together with the word after it unless that is a
-   function word (whichever is closer), spelled almost like a candidate in real use ("levothroxine",
+   function word, or with the two after it where the first of them is one ("clopia to girl"; whichever
+   is closest), spelled almost like a candidate in real use ("levothroxine",
    "vancomy sin", "exaparin": :data:`SNAP_SIMILARITY`) is that candidate, if the candidate is itself rare
    and not a brand that general text has never written ("givlores" is not Givlaari). The model was unsure
    there, and the lexicon says what the unsure spelling is of; a common word ("furious" for "furos") is
@@ -207,7 +208,7 @@ def snap_to_terms(words: Sequence[str], terms: Sequence[str], lexicon: MedicalLe
     snapped: list[str] = []
     position = 0
     while position < len(words):
-        snap = _best_snap(words[position : position + 2], terms, lexicon)
+        snap = _best_snap(words[position : position + 3], terms, lexicon)
         if snap is None:
             snapped.append(words[position])
             position += 1
@@ -219,17 +220,21 @@ def snap_to_terms(words: Sequence[str], terms: Sequence[str], lexicon: MedicalLe
 
 
 def _best_snap(words: Sequence[str], terms: Sequence[str], lexicon: MedicalLexicon) -> tuple[str, int] | None:
-    """The term the first word, or the first two run together, is an unsure spelling of, and how many words
-    it takes: the closer of the two ("clopia digrel" is clopidogrel, though "clopia" alone is close to
+    """The term the first word, or the first two or three run together, is an unsure spelling of, and how
+    many words it takes: the closest ("clopia digrel" is clopidogrel, though "clopia" alone is close to
     cyclopia).
 
-    A function word is never run into a pair: "chitis and" is close to chitosan, and snapping it would
-    take "and" out of "pan korea chitis and cirrhosis" for good, whatever the second decode said there."""
+    A function word never ends a run: "chitis and" is close to chitosan, and snapping it would take "and"
+    out of "pan korea chitis and cirrhosis" for good, whatever the second decode said there. A run of
+    three bridges one, and only one: the model splits a name it does not know at a function word that
+    sounds like a piece of it ("clopia to girl" for clopidogrel, "nitrofoir and point" for
+    nitrofurantoin), and the first piece alone may be closer to another term ("clopia" to cyclopia)."""
     best: tuple[float, str, int] | None = None
-    for width in (1, 2):
+    for width in (1, 2, 3):
         keys = [heard_key(word) for word in words[:width]]
         if (len(keys) < width or not all(keys) or lexicon.is_written(keys[0]) or any(key in terms for key in keys)
-                or lexicon.is_function_word(keys[-1])):
+                or lexicon.is_function_word(keys[-1]) or (width == 3 and not lexicon.is_function_word(keys[1]))
+                or any(word != _without_marks(word) for word in words[: width - 1])):
             continue
         letters = "".join(keys)
         found = max(terms, key=lambda term: _likeness(keys, [term]), default=None)
@@ -247,8 +252,12 @@ def _best_snap(words: Sequence[str], terms: Sequence[str], lexicon: MedicalLexic
 
 def _trailing_marks(word: str) -> str:
     """The punctuation the model wrote after a word ("sin," → ",")."""
-    stripped = word.rstrip(".,;:!?")
-    return word[len(stripped):]
+    return word[len(_without_marks(word)):]
+
+
+def _without_marks(word: str) -> str:
+    """A word without the punctuation the model wrote after it: a run of words never crosses a mark."""
+    return word.rstrip(".,;:!?")
 
 
 def _is_term_for(heard: list[str], replacement: list[str], terms: Collection[str], lexicon: MedicalLexicon,

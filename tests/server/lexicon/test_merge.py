@@ -94,6 +94,25 @@ def test_the_closer_snap_wins_over_the_first_word_alone() -> None:
         "Stop", "clopidogrel", "today."]
 
 
+def test_a_run_of_three_bridges_the_function_word_a_name_was_split_at() -> None:
+    """"nitrofoir and point" is nitrofurantoin, though a pair may not end on "and"; the run never crosses
+    a mark, nor bridges a word that is no function word."""
+    frequencies = {"start": 5.4, "and": 7.6, "point": 5.5, "for": 7.0, "cystitis": 2.2, "offline": 4.0,
+                   "nitro": 3.4, "fine": 5.2, "nitrofurantoin": 1.5}
+    lexicon = MedicalLexicon({"nitrofurantoin": 1.5, "cystitis": 2.2},
+                             word_frequency=lambda word: frequencies.get(word, 0.0),
+                             drugs={"nitrofurantoin"}, findings={"cystitis"})
+    assert snap_to_terms("Start nitrofoir and point for cystitis.".split(), ["nitrofurantoin"], lexicon) == [
+        "Start", "nitrofurantoin", "for", "cystitis."]
+    assert snap_to_terms("Start nitrofoir. And point.".split(), ["nitrofurantoin"], lexicon) == [
+        "Start", "nitrofoir.", "And", "point."]
+    assert snap_to_terms("Start nitrofoir fine point.".split(), ["nitrofurantoin"], lexicon) == [
+        "Start", "nitrofoir", "fine", "point."]
+    assert take_terms("Start nitro offline for cystitis.", "Start nitrofoir and point for cystitis.",
+                      ["cystitis", "nitrofurantoin"], lexicon, slots=term_slots("Start nitro offline for cystitis.".split())) == (
+        "Start nitrofurantoin for cystitis.")
+
+
 def test_a_term_in_use_is_never_snapped_to_another() -> None:
     frequencies = {"give": 5.7, "it": 7.0, "for": 7.0, "pulmonary": 3.5, "pulmonaria": 1.1, "edema": 2.9}
     lexicon = MedicalLexicon({"pulmonary": 3.5, "pulmonaria": 1.1, "edema": 2.9},
