@@ -10,8 +10,8 @@ the sentence says a term was misheard. The sentence's own grammar does:
 * The words right after "start", "hold", "give", "continue" or "switch ... to" name what is started or
   held, a drug far more often than not in a clinical note (a **drug phrase**).
 * The words right after "reports", "complains of", "shows", "reveals", "there is", "history of",
-  "episode of", "consistent with", "rule out", "underwent" or an order's "for" name what was found: a
-  condition, a sign, a body part or a procedure (a **finding phrase**).
+  "episode of", "consistent with", "rule out", "underwent", an order's "for", or "before" and "after"
+  name what was found or done: a condition, a sign, a body part or a procedure (a **finding phrase**).
 
 There, and only there, a term of that kind that the second decode wrote may replace the English words it
 sounds like; an English word said in that place ("Start walking", "He reports feeling better") comes out
@@ -44,11 +44,13 @@ ORDER_VERBS = frozenset({
 FINDING_CUES = frozenset({
     "reports", "reported", "complains", "denies", "denied", "shows", "showed", "reveals", "revealed",
     "demonstrates", "demonstrated", "underwent", "perform", "performed", "has", "had", "is", "are", "was",
-    "of", "with", "out", "for",
+    "of", "with", "out", "for", "before", "after", "following",
 })
 """The words after which a note names what was found or done: "reports", "shows", "has", "there is",
-"history of", "consistent with", "rule out", "underwent", and the reason for an order ("Start
-spironolactone for ascites"); the last word of a longer cue is enough."""
+"history of", "consistent with", "rule out", "underwent", the reason for an order ("Start
+spironolactone for ascites"), and the event an order or a finding is timed by, most often a procedure
+("Hold metformin before the angiogram", "pain after the colonoscopy"); the last word of a longer cue is
+enough."""
 
 LIST_WORDS = frozenset({"and", "an", "or", "to", "plus", "then"})
 """Words after which a phrase names another term ("X and Y", "switch X to Y"); "an" is also how the model

@@ -51,6 +51,13 @@ def test_the_reason_for_an_order_is_a_finding_phrase() -> None:
     assert _phrase_words("Start lisinopril for a site's.") == ["lisinopril"]
 
 
+def test_the_event_an_order_or_a_finding_is_timed_by_is_a_finding_phrase() -> None:
+    """Most often a procedure: "before the angiogram", "after the colonoscopy"."""
+    assert _phrase_words("Hold metformin before the anyagram.", Slot.FINDING) == ["the", "anyagram."]
+    assert _phrase_words("Hold metformin before the anyagram.") == ["metformin"]
+    assert _phrase_words("Pain began after the colon eska p.", Slot.FINDING) == ["the", "colon", "eska", "p."]
+
+
 def test_a_finding_phrase_ends_where_a_drug_phrase_does() -> None:
     assert _phrase_words("She reports pain because of the fall.", Slot.FINDING) == ["pain", "the", "fall."]
     assert _phrase_words("She reports pain daily.", Slot.FINDING) == ["pain"]
