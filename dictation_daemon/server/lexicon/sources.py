@@ -3,7 +3,8 @@
 Three kept sources, none copied into this repository:
 
 * Debian's ``hunspell-en-med`` (GPL-3): about 90,000 medical words, drug names to 2014, read from
-  :data:`HUNSPELL_MEDICAL` at run time.
+  :data:`HUNSPELL_MEDICAL` at run time. Of the proper names it lists, only the eponyms that diagnoses
+  use are kept (:func:`hunspell_words`).
 * PyPI's ``drug-named-entity-recognition`` (MIT, updated 2025): its drug dictionary, of which the
   generic and brand names of the drugs patients are prescribed are taken (those with a MedlinePlus or
   NHS page, or with both a DrugBank and a Wikipedia entry), newer ones included (apixaban, tirzepatide),
@@ -82,9 +83,11 @@ def load_medical_lexicon() -> MedicalLexicon:
         if _loaded is None:
             named = dict(prescribed_drugs())
             drugs = set(named)
-            words = set(hunspell_words(HUNSPELL_MEDICAL)) | drugs
+            diagnosed = set(diagnosis_words())
+            common_words, proper_names = hunspell_words(HUNSPELL_MEDICAL)
+            words = set(common_words) | (set(proper_names) & diagnosed) | drugs
             procedures = {word for word in words if word.endswith(PROCEDURE_ENDINGS)}
-            findings = (set(diagnosis_words()) | procedures) - drugs
+            findings = (diagnosed | procedures) - drugs
             frequencies = {word: zipf_frequency(word, "en") for word in words}
             for drug in drugs:  # prescribed, though general text may not have caught up with it yet
                 frequencies[drug] = max(frequencies[drug], DRUG_PRIOR)
@@ -104,20 +107,29 @@ def english_frequency(word: str) -> float:
     return zipf_frequency(word, "en")
 
 
-def hunspell_words(path: Path) -> Iterator[str]:
-    """The words of a Hunspell ``.dic`` file, lower case, without affix flags or its indented header."""
+def hunspell_words(path: Path) -> tuple[list[str], list[str]]:
+    """The words of a Hunspell ``.dic`` file, lower case, without affix flags or its indented header: its
+    common words, and apart from them the proper names it lists only capitalised.
+
+    Most of those names are no medical term: surnames and places ("Richmond", "Anderson", "Toronto"),
+    genera ("Melania") and brands ("Millenia"). Given as candidates, they crowded the prompt, and the
+    second decode copied them ("millenia" for melena). The caller keeps the few it has reason to: the
+    eponyms that diagnoses use ("Cushing", "Alzheimer")."""
     try:
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError as error:
         log.warning("medical word list %s not readable (%s): install the Debian package hunspell-en-med",
                     path, error.strerror)
-        return
+        return [], []
+    common: set[str] = set()
+    names: set[str] = set()
     for line in lines[1:]:  # the first line is the word count
         if line[:1].isspace():
             continue
-        word = line.split("/", 1)[0].strip().lower()
-        if _TERM.fullmatch(word):
-            yield word
+        word = line.split("/", 1)[0].strip()
+        if _TERM.fullmatch(word.lower()):
+            (names if word[:1].isupper() else common).add(word.lower())
+    return sorted(common), sorted(names - common)
 
 
 FOREIGN_SPELLING_SIMILARITY = 85.0

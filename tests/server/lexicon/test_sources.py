@@ -31,6 +31,15 @@ def test_common_english_words_are_not_terms() -> None:
     assert not lexicon.is_english("levothroxine")
 
 
+def test_proper_names_are_terms_only_where_a_diagnosis_or_a_prescription_uses_them(tmp_path) -> None:
+    word_list = tmp_path / "medical.dic"
+    word_list.write_text("5\nmelena\nMillenia\nRichmond/M\nCushing\nbrachial\nBrachial\n", encoding="utf-8")
+    assert hunspell_words(word_list) == (["brachial", "melena"], ["cushing", "millenia", "richmond"])
+    lexicon = load_medical_lexicon()
+    assert "cushing" in lexicon and "melena" in lexicon
+    assert "millenia" not in lexicon and "richmond" not in lexicon
+
+
 def test_drug_names_are_the_prescribed_ones_without_foreign_spellings() -> None:
     names = set(prescribed_drug_names())
     assert {"apixaban", "atorvastatin", "eliquis"} <= names
@@ -38,7 +47,7 @@ def test_drug_names_are_the_prescribed_ones_without_foreign_spellings() -> None:
 
 
 def test_a_missing_word_list_is_skipped_with_a_warning(tmp_path, caplog) -> None:
-    assert list(hunspell_words(tmp_path / "missing.dic")) == []
+    assert hunspell_words(tmp_path / "missing.dic") == ([], [])
     assert "hunspell-en-med" in caplog.text
     assert HUNSPELL_MEDICAL.name == "en_med_glut.dic"
 
