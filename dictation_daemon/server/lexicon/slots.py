@@ -24,6 +24,8 @@ A phrase starts after its cue and runs for at most :data:`MAX_PHRASE_WORDS` word
 it (:data:`PHRASE_ENDS`: "for", "because", "at", ...) or to punctuation. A list goes on after "and", "or"
 and "to" ("Continue albuterol and tiotropium", "Switch warfarin to rivaroxaban", "reports dysuria and
 hematuria"), which are in the phrase too: a name's end may be heard as one ("epics of and" for apixaban).
+A cue inside a phrase begins a new one in the same way: "for a large of a night as" is "for allergic
+rhinitis", and the phrase after "for" would end before the "-itis" heard as "a night as".
 """
 
 from __future__ import annotations
@@ -102,8 +104,8 @@ def _phrases(
         in_phrase = start is not None and index - start < MAX_PHRASE_WORDS and not ends
         if in_phrase:
             positions[index] = slot  # a list word too: the model may have heard a name's end as "and"
-            if key in LIST_WORDS and index > start:
-                start = index + 1  # the list's next term
+            if (key in LIST_WORDS or key in cues) and index > start:
+                start = index + 1  # the list's next term, or a phrase that a cue in this one begins
         else:
             start = index + 1 if key in cues else None
         if word.endswith(_PHRASE_MARKS):

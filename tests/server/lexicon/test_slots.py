@@ -42,8 +42,14 @@ def test_the_words_after_a_finding_cue_are_a_finding_phrase() -> None:
     assert _phrase_words("He reports dysuria and how much area.", Slot.FINDING) == [
         "dysuria", "and", "how", "much", "area."]
     assert _phrase_words("There is error thema and crap it is over the wound.", Slot.FINDING) == [
-        "error", "thema", "and", "crap", "it", "is", "over", "the"]
+        "error", "thema", "and", "crap", "it", "is", "over", "the", "wound."]
     assert _phrase_words("She had an episode of Senko.", Slot.FINDING) == ["an", "episode", "of", "Senko."]
+
+
+def test_a_cue_inside_a_phrase_begins_a_new_one() -> None:
+    """"allergic rhinitis" heard as "a large of a night as": the phrase goes on after "of"."""
+    assert _phrase_words("Start montelukast for a large of a night as.", Slot.FINDING) == [
+        "a", "large", "of", "a", "night", "as."]
 
 
 def test_the_reason_for_an_order_is_a_finding_phrase() -> None:
