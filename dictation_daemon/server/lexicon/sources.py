@@ -16,7 +16,9 @@ Three kept sources, none copied into this repository:
   body part or procedure (:class:`~.retrieval.Slot`). Its classification file is read directly: importing
   the package builds its whole code tree, three seconds for the few words needed here. Diagnoses seldom
   name a procedure, so the lexicon's procedures, known by their endings (:data:`PROCEDURE_ENDINGS`:
-  "bronchoscopy", "paracentesis", "angiogram"), count as findings too.
+  "bronchoscopy", "paracentesis", "angiogram"), count as findings too. Its rarer words that several
+  diseases use are terms of their own (:func:`disease_words`): ``hunspell-en-med`` leaves out what English
+  dictionaries hold ("reflux", "effusion").
 
 Words written often in general English (Zipf frequency of :data:`COMMON_ZIPF` or more, from
 ``wordfreq``) are left out: the model spells them already, and as candidates they would only crowd the
@@ -35,13 +37,14 @@ import logging
 import pickle
 import re
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 from rapidfuzz import fuzz
 from wordfreq import zipf_frequency
 
-from .retrieval import MedicalLexicon
+from .retrieval import DOUBTFUL_ZIPF, MedicalLexicon
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +88,7 @@ def load_medical_lexicon() -> MedicalLexicon:
             drugs = set(named)
             diagnosed = set(diagnosis_words())
             common_words, proper_names = hunspell_words(HUNSPELL_MEDICAL)
-            words = set(common_words) | (set(proper_names) & diagnosed) | drugs
+            words = set(common_words) | (set(proper_names) & diagnosed) | disease_words() | drugs
             procedures = {word for word in words if word.endswith(PROCEDURE_ENDINGS)}
             findings = (diagnosed | procedures) - drugs
             frequencies = {word: zipf_frequency(word, "en") for word in words}
@@ -161,20 +164,58 @@ def prescribed_drugs() -> Iterator[tuple[str, bool]]:
             yield variant, False
 
 
+DISEASE_CHAPTERS = 18
+"""ICD-10-CM's chapters of diseases and of their symptoms and signs (1 to 18). The later ones classify
+injuries, their external causes ("watercraft", "nontraffic") and the reasons for an encounter."""
+
+MIN_DIAGNOSES = 2
+"""Diagnoses a word must appear in to be taken as a medical word of its own (:func:`disease_words`): one
+alone may be a place or a thing it names ("sidewall", "berries")."""
+
+_CHAPTER = re.compile(r"<chapter>\s*<name>(\d+)</name>")
 _DESCRIPTION = re.compile(r"<desc>([^<]*)</desc>")
-_WORD = re.compile(r"[a-z]+")
+_WORD = re.compile(r"[^\W\d_]+")
+"""A word whole, accented letters too: "Boutonnière" is not "boutonni"."""
 
 
 def diagnosis_words() -> Iterator[str]:
     """The words, lower case, of ICD-10-CM's diagnosis descriptions (see above)."""
+    for _chapter, description in _diagnoses():
+        yield from _WORD.findall(description)
+
+
+def disease_words() -> set[str]:
+    """The medical words that English dictionaries hold and ``hunspell-en-med`` therefore leaves out
+    ("reflux", "effusion", "prostatic"), without which a near spelling could only be offered a rarer
+    look-alike ("prostatitis").
+
+    They are the words of the diagnoses of :data:`DISEASE_CHAPTERS` that at least :data:`MIN_DIAGNOSES`
+    use and that general text writes less than once per million words (:data:`.retrieval.DOUBTFUL_ZIPF`),
+    other than the plural of another such word. Commoner ones ("displaced", "hypertension") the model
+    spells, and as candidates they crowded rarer ones out: "displaced" pushed dyspnea out of the
+    candidates for "display"."""
+    counts: Counter[str] = Counter()
+    for chapter, description in _diagnoses():
+        if chapter <= DISEASE_CHAPTERS:
+            counts.update(set(_WORD.findall(description)))
+    return {word for word, count in counts.items()
+            if count >= MIN_DIAGNOSES and _TERM.fullmatch(word) and zipf_frequency(word, "en") < DOUBTFUL_ZIPF
+            and not (word.endswith("s") and (word[:-1] in counts or word[:-2] in counts))}
+
+
+def _diagnoses() -> Iterator[tuple[int, str]]:
+    """Each ICD-10-CM diagnosis description, lower case, with the number of its chapter."""
     folder = _package_folder(ICD_PACKAGE)
     files = sorted(folder.glob(ICD_CLASSIFICATION)) if folder is not None else []
     if not files:
         log.warning("ICD-10-CM not installed: install the 'engine' extra (%s)", ICD_PACKAGE)
         return
     text = files[-1].read_text(encoding="utf-8")
-    for description in _DESCRIPTION.findall(text):
-        yield from _WORD.findall(description.lower())
+    chapters = list(_CHAPTER.finditer(text))
+    for found, following in zip(chapters, [*chapters[1:], None]):
+        chapter_text = text[found.end() : following.start() if following else len(text)]
+        for description in _DESCRIPTION.findall(chapter_text):
+            yield int(found.group(1)), description.lower()
 
 
 def _package_folder(package: str) -> Path | None:
@@ -186,3 +227,4 @@ def _package_folder(package: str) -> Path | None:
 
 def _prescribed(data: dict[str, object]) -> bool:
     return "medline_plus_id" in data or "nhs_url" in data or ("drugbank_id" in data and "wikipedia_url" in data)
+

@@ -9,6 +9,7 @@ from dictation_daemon.server.lexicon.retrieval import Slot
 from dictation_daemon.server.lexicon.sources import (
     HUNSPELL_MEDICAL,
     diagnosis_words,
+    disease_words,
     hunspell_words,
     prescribed_drug_names,
 )
@@ -59,6 +60,17 @@ def test_the_words_of_diagnoses_are_findings_and_drugs_stay_drugs() -> None:
     assert lexicon.slot_of("hematuria") is Slot.FINDING
     assert lexicon.slot_of("heparin") is Slot.DRUG  # named in a diagnosis, yet a drug
     assert lexicon.slot_of("aftertaste") is None  # a lexicon word no diagnosis uses
+
+
+def test_the_rarer_words_of_diseases_are_terms_though_the_medical_word_list_leaves_them_out() -> None:
+    """hunspell-en-med holds no word that an English dictionary has: "reflux" must come from ICD-10-CM."""
+    words = disease_words()
+    assert {"reflux", "effusion", "prostatic"} <= words
+    assert "displaced" not in words  # common enough for the model to spell
+    assert "watercraft" not in words  # a word of injuries' external causes, no disease
+    assert "dysplasias" not in words and "dysplasia" in words  # a plural adds nothing
+    lexicon = load_medical_lexicon()
+    assert "reflux" in lexicon and lexicon.slot_of("reflux") is Slot.FINDING
 
 
 def test_procedures_are_findings_by_their_endings() -> None:
