@@ -8,7 +8,8 @@ Three kept sources, none copied into this repository:
 * PyPI's ``drug-named-entity-recognition`` (MIT, updated 2025): its drug dictionary, of which the
   generic and brand names of the drugs patients are prescribed are taken (those with a MedlinePlus or
   NHS page, or with both a DrugBank and a Wikipedia entry), newer ones included (apixaban, tirzepatide),
-  without the tens of thousands of research compounds. The dictionary file is read directly: importing
+  without the tens of thousands of research compounds, nor the other languages' and the pharmacopoeias'
+  Latin spellings of them ("vancomicina", "atropinum"). The dictionary file is read directly: importing
   the package would also set up its network lookups.
 * PyPI's ``simple-icd-10-cm`` (MIT, updated each April with the CDC's ICD-10-CM, which is in the public
   domain): the words of its diagnoses' descriptions ("Paroxysmal atrial fibrillation", "Hepatomegaly, not
@@ -38,7 +39,7 @@ import pickle
 import re
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 
 from rapidfuzz import fuzz
@@ -160,7 +161,8 @@ def prescribed_drugs() -> Iterator[tuple[str, bool]]:
             continue
         if variant in generics:
             yield variant, True
-        elif all(fuzz.ratio(variant, generic) < FOREIGN_SPELLING_SIMILARITY for generic in generics):
+        elif not any(fuzz.ratio(variant, generic) >= FOREIGN_SPELLING_SIMILARITY for generic in generics) and not (
+                _latin_form(variant, dictionary["drug_variant_to_canonical"])):
             yield variant, False
 
 
@@ -223,6 +225,14 @@ def _package_folder(package: str) -> Path | None:
     spec = importlib.util.find_spec(package)
     folders = list(spec.submodule_search_locations or []) if spec else []
     return Path(folders[0]) if folders else None
+
+
+def _latin_form(name: str, names: Collection[str]) -> bool:
+    """Whether ``name`` is the Latin form of another of the dictionary's ``names`` ("atropine" →
+    "atropinum", "paracetamol" → "paracetamolum"), which pharmacopoeias use and nobody dictates. As
+    candidates they are only written back: the second decode wrote "atropinum" for tiotropium."""
+    stem = name.removesuffix("um")
+    return stem != name and (stem in names or stem + "e" in names)
 
 
 def _prescribed(data: dict[str, object]) -> bool:
