@@ -161,8 +161,7 @@ def prescribed_drugs() -> Iterator[tuple[str, bool]]:
             continue
         if variant in generics:
             yield variant, True
-        elif not any(fuzz.ratio(variant, generic) >= FOREIGN_SPELLING_SIMILARITY for generic in generics) and not (
-                _latin_form(variant, dictionary["drug_variant_to_canonical"])):
+        elif not _foreign_spelling(variant, generics, dictionary["drug_variant_to_canonical"]):
             yield variant, False
 
 
@@ -227,14 +226,17 @@ def _package_folder(package: str) -> Path | None:
     return Path(folders[0]) if folders else None
 
 
-def _latin_form(name: str, names: Collection[str]) -> bool:
-    """Whether ``name`` is the Latin form of another of the dictionary's ``names`` ("atropine" →
-    "atropinum", "paracetamol" → "paracetamolum"), which pharmacopoeias use and nobody dictates. As
-    candidates they are only written back: the second decode wrote "atropinum" for tiotropium."""
+def _foreign_spelling(name: str, generics: Collection[str], names: Collection[str]) -> bool:
+    """Whether ``name`` is another language's spelling of one of its ``generics`` (as close to it as
+    :data:`FOREIGN_SPELLING_SIMILARITY`), or the Latin form of another of the dictionary's ``names``
+    ("atropine" → "atropinum", "paracetamol" → "paracetamolum"), which pharmacopoeias use and nobody
+    dictates. As candidates such names are only written back: the second decode wrote "atropinum" for
+    tiotropium."""
+    if any(fuzz.ratio(name, generic) >= FOREIGN_SPELLING_SIMILARITY for generic in generics):
+        return True
     stem = name.removesuffix("um")
     return stem != name and (stem in names or stem + "e" in names)
 
 
 def _prescribed(data: dict[str, object]) -> bool:
     return "medline_plus_id" in data or "nhs_url" in data or ("drugbank_id" in data and "wikipedia_url" in data)
-
