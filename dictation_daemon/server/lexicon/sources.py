@@ -39,7 +39,7 @@ import pickle
 import re
 import threading
 from collections import Counter
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 
 from rapidfuzz import fuzz
@@ -87,9 +87,10 @@ def load_medical_lexicon() -> MedicalLexicon:
         if _loaded is None:
             named = dict(prescribed_drugs())
             drugs = set(named)
-            diagnosed = set(diagnosis_words())
+            diagnoses = read_diagnoses()  # read once: both word sets come from it
+            diagnosed = diagnosis_words(diagnoses)
             common_words, proper_names = hunspell_words(HUNSPELL_MEDICAL)
-            words = set(common_words) | (set(proper_names) & diagnosed) | disease_words() | drugs
+            words = set(common_words) | (set(proper_names) & diagnosed) | disease_words(diagnoses) | drugs
             procedures = {word for word in words if word.endswith(PROCEDURE_ENDINGS)}
             findings = (diagnosed | procedures) - drugs
             frequencies = {word: zipf_frequency(word, "en") for word in words}
@@ -179,44 +180,52 @@ _WORD = re.compile(r"[^\W\d_]+")
 """A word whole, accented letters too: "Boutonnière" is not "boutonni"."""
 
 
-def diagnosis_words() -> Iterator[str]:
-    """The words, lower case, of ICD-10-CM's diagnosis descriptions (see above)."""
-    for _chapter, description in _diagnoses():
-        yield from _WORD.findall(description)
+Diagnosis = tuple[int, list[str]]
+"""An ICD-10-CM diagnosis: the number of its chapter, and the words of its description, lower case."""
 
 
-def disease_words() -> set[str]:
+def diagnosis_words(diagnoses: Sequence[Diagnosis] | None = None) -> set[str]:
+    """The words of ICD-10-CM's diagnosis descriptions (see above); ``diagnoses`` as
+    :func:`read_diagnoses` gives them, read here if not given."""
+    return {word for _chapter, words in _or_read(diagnoses) for word in words}
+
+
+def disease_words(diagnoses: Sequence[Diagnosis] | None = None) -> set[str]:
     """The medical words that English dictionaries hold and ``hunspell-en-med`` therefore leaves out
     ("reflux", "effusion", "prostatic"), without which a near spelling could only be offered a rarer
-    look-alike ("prostatitis").
+    look-alike ("prostatitis"); ``diagnoses`` as for :func:`diagnosis_words`.
 
     They are the words of the diagnoses of :data:`DISEASE_CHAPTERS` that at least :data:`MIN_DIAGNOSES`
     use and that general text writes less than once per million words (:data:`.retrieval.DOUBTFUL_ZIPF`),
     other than the plural of another such word. Commoner ones ("displaced", "hypertension") the model
     spells, and as candidates they crowded rarer ones out: "displaced" pushed dyspnea out of the
     candidates for "display"."""
-    counts: Counter[str] = Counter()
-    for chapter, description in _diagnoses():
-        if chapter <= DISEASE_CHAPTERS:
-            counts.update(set(_WORD.findall(description)))
+    counts = Counter(word for chapter, words in _or_read(diagnoses) if chapter <= DISEASE_CHAPTERS
+                     for word in set(words))
     return {word for word, count in counts.items()
             if count >= MIN_DIAGNOSES and _TERM.fullmatch(word) and zipf_frequency(word, "en") < DOUBTFUL_ZIPF
             and not (word.endswith("s") and (word[:-1] in counts or word[:-2] in counts))}
 
 
-def _diagnoses() -> Iterator[tuple[int, str]]:
-    """Each ICD-10-CM diagnosis description, lower case, with the number of its chapter."""
+def read_diagnoses() -> list[Diagnosis]:
+    """Every ICD-10-CM diagnosis (none, with a warning, if the package is missing)."""
     folder = _package_folder(ICD_PACKAGE)
     files = sorted(folder.glob(ICD_CLASSIFICATION)) if folder is not None else []
     if not files:
         log.warning("ICD-10-CM not installed: install the 'engine' extra (%s)", ICD_PACKAGE)
-        return
+        return []
     text = files[-1].read_text(encoding="utf-8")
+    diagnoses: list[Diagnosis] = []
     chapters = list(_CHAPTER.finditer(text))
     for found, following in zip(chapters, [*chapters[1:], None]):
-        chapter_text = text[found.end() : following.start() if following else len(text)]
-        for description in _DESCRIPTION.findall(chapter_text):
-            yield int(found.group(1)), description.lower()
+        chapter_end = following.start() if following else len(text)
+        for description in _DESCRIPTION.findall(text, found.end(), chapter_end):
+            diagnoses.append((int(found.group(1)), _WORD.findall(description.lower())))
+    return diagnoses
+
+
+def _or_read(diagnoses: Sequence[Diagnosis] | None) -> Sequence[Diagnosis]:
+    return read_diagnoses() if diagnoses is None else diagnoses
 
 
 def _package_folder(package: str) -> Path | None:
