@@ -62,7 +62,7 @@ import jellyfish
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from .retrieval import MedicalLexicon, Slot, heard_key
+from .retrieval import MedicalLexicon, Slot, carries_mark, heard_key, without_marks
 
 SNAP_SIMILARITY = 85.0
 """Similarity (0–100, by letters or by Metaphone key) at which an unsure spelling is taken for the
@@ -234,7 +234,7 @@ def _best_snap(words: Sequence[str], terms: Sequence[str], lexicon: MedicalLexic
         keys = [heard_key(word) for word in words[:width]]
         if (len(keys) < width or not all(keys) or lexicon.is_written(keys[0]) or any(key in terms for key in keys)
                 or lexicon.is_function_word(keys[-1]) or (width == 3 and not lexicon.is_function_word(keys[1]))
-                or any(word != _without_marks(word) for word in words[: width - 1])):
+                or any(carries_mark(word) for word in words[: width - 1])):  # a run never crosses a mark
             continue
         letters = "".join(keys)
         found = max(terms, key=lambda term: _likeness(keys, [term]), default=None)
@@ -252,12 +252,7 @@ def _best_snap(words: Sequence[str], terms: Sequence[str], lexicon: MedicalLexic
 
 def _trailing_marks(word: str) -> str:
     """The punctuation the model wrote after a word ("sin," → ",")."""
-    return word[len(_without_marks(word)):]
-
-
-def _without_marks(word: str) -> str:
-    """A word without the punctuation the model wrote after it: a run of words never crosses a mark."""
-    return word.rstrip(".,;:!?")
+    return word[len(without_marks(word)):]
 
 
 def _is_term_for(heard: list[str], replacement: list[str], terms: Collection[str], lexicon: MedicalLexicon,

@@ -141,6 +141,16 @@ def heard_key(word: str) -> str:
     return "".join(character for character in word.lower() if character.isalpha())
 
 
+def without_marks(word: str) -> str:
+    """A word without the punctuation the model wrote after it ("sin," → "sin")."""
+    return word.rstrip(".,;:!?")
+
+
+def carries_mark(word: str) -> bool:
+    """Whether the model wrote punctuation after a word: a phrase, a clause or a run of words ends there."""
+    return without_marks(word) != word
+
+
 class MedicalLexicon:
     """Medical terms with their sound keys and how common each is, searchable by what was heard.
 

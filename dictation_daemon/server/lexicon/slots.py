@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from .retrieval import Slot, heard_key
+from .retrieval import Slot, carries_mark, heard_key
 
 ORDER_VERBS = frozenset({
     "start", "starts", "started", "starting", "begin", "began", "begun", "restart", "restarted", "resume",
@@ -78,9 +78,6 @@ DANGLING_WORDS = CONNECTIVES | {"a", "an", "the", "and", "or", "of", "to", "from
 """Words that need more after them: a clause heard ending on one ("There is tenderness over the stern and
 period" for the sternum) lost its last word to them."""
 
-_PHRASE_MARKS = (".", ",", ";", ":", "?", "!")
-
-
 def term_slots(words: Sequence[str], clause_ends: Collection[str] = ()) -> dict[int, Slot]:
     """The positions of ``words`` (as the model wrote them) that lie in a drug or a finding phrase, with
     the kind of term the phrase names; a drug phrase wins where the two meet.
@@ -108,7 +105,7 @@ def _phrases(
                 start = index + 1  # the list's next term, or a phrase that a cue in this one begins
         else:
             start = index + 1 if key in cues else None
-        if word.endswith(_PHRASE_MARKS):
+        if carries_mark(word):
             start = None
     return positions
 
@@ -116,7 +113,7 @@ def _phrases(
 def _ends_clause(words: Sequence[str], index: int, clause_ends: Collection[str]) -> bool:
     """Whether nothing of the clause follows ``words[index]``: it is the last word, carries a mark, or a
     spoken mark comes next."""
-    return (index == len(words) - 1 or words[index].endswith(_PHRASE_MARKS)
+    return (index == len(words) - 1 or carries_mark(words[index])
             or heard_key(words[index + 1]) in clause_ends)
 
 
