@@ -217,9 +217,9 @@ class WhisperStream(RecognitionStream):
         return RecognizedSegment(words, span.voiced_start, span.end, is_final=False)
 
     def _decode(self, span: SpeechSpan, settings: DecodeSettings) -> str:
-        """The span's words; a final's terms written in pieces are joined, and it is decoded again with the
-        lexicon terms that sound like its words. The second decode's own near spellings of a common drug
-        or finding count as its candidates too (:meth:`~..lexicon.MedicalLexicon.named_candidates`)."""
+        """The span's words; in a final, the lexicon's terms put where the model misheard them
+        (:meth:`_with_terms`), and the misheard half of a pair of words that diagnoses write together
+        respelt ("gastroesophageal reflex" → "reflux")."""
         first = self._decode_with(span, settings, self._hotwords)
         words = first.words
         if settings is not FINAL_DECODE:
@@ -228,21 +228,29 @@ class WhisperStream(RecognitionStream):
             words = self._without_echo(span, settings, words, echo)
         if self._lexicon is None:
             return words
-        heard = join_split_terms(words.split(), self._lexicon)
+        words = self._with_terms(self._lexicon, span, settings, words, first.avg_logprob)
+        return " ".join(self._lexicon.respelt_pairs(words.split(), self._vocabulary_keys))
+
+    def _with_terms(self, lexicon: MedicalLexicon, span: SpeechSpan, settings: DecodeSettings, words: str,
+                    avg_logprob: float) -> str:
+        """``words`` with terms written in pieces joined, and taken from a second decode with the lexicon
+        terms that sound like its words. The second decode's own near spellings of a common drug or
+        finding count as its candidates too (:meth:`~..lexicon.MedicalLexicon.named_candidates`)."""
+        heard = join_split_terms(words.split(), lexicon)
         words = " ".join(heard)
-        unsure = first.avg_logprob < UNSURE_LOGPROB or dangles(heard, self._clause_ends)
+        unsure = avg_logprob < UNSURE_LOGPROB or dangles(heard, self._clause_ends)
         slots = term_slots(heard, self._clause_ends) if unsure else {}
-        if not slots and not self._lexicon.doubtful(heard):
+        if not slots and not lexicon.doubtful(heard):
             return words
-        terms = self._lexicon.candidates(heard, ignored=self._vocabulary_keys, slots=slots)
+        terms = lexicon.candidates(heard, ignored=self._vocabulary_keys, slots=slots)
         if not terms:
             return words
         # The session's own words first: a user's keyterms must not be cut from the prompt by candidates.
         prompt = hotwords([*self._vocabulary, *terms], self._shared.token_count)
-        second = join_split_terms(self._decode_with(span, settings, prompt).words.split(), self._lexicon)
-        respelt = self._lexicon.named_candidates(second, self._vocabulary_keys)
+        second = join_split_terms(self._decode_with(span, settings, prompt).words.split(), lexicon)
+        respelt = lexicon.named_candidates(second, self._vocabulary_keys)
         merged_terms = [*dict.fromkeys([*terms, *respelt]), *self._keyterms]
-        return take_terms(words, " ".join(second), merged_terms, self._lexicon, self._keyterms, slots)
+        return take_terms(words, " ".join(second), merged_terms, lexicon, self._keyterms, slots)
 
     def _without_echo(self, span: SpeechSpan, settings: DecodeSettings, words: str, echo: str) -> str:
         """``words`` without the prompt's last phrase at their end if that was the prompt's echo: decoded

@@ -7,6 +7,8 @@ retrieved (:mod:`.retrieval`, pure), the segment is decoded again with them as h
 taken only where the second pass produced it in place of words that sound like it (:mod:`.merge`,
 pure); a term written in two pieces is joined first (:mod:`.joining`, pure). Where a sentence's grammar
 says a drug or a finding is named (:mod:`.slots`, pure), such a term may be heard in English words too.
+A medical word heard as the English word it sounds like is respelt where its neighbour says which it was:
+"gastroesophageal reflex" is reflux, as ICD-10-CM's diagnoses write it (:mod:`.collocations`, pure).
 :mod:`.sources` reads the lexicon from the packages that ship it.
 """
 

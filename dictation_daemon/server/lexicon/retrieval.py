@@ -24,10 +24,14 @@ import enum
 import functools
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import jellyfish
 import numpy as np
 from rapidfuzz import fuzz, process
+
+if TYPE_CHECKING:
+    from .collocations import Collocations
 
 MAX_SPAN_WORDS = 4
 """Heard words run together into one candidate span: a term comes out as up to four words when the model
@@ -159,13 +163,16 @@ class MedicalLexicon:
     which tells an English word from an unsure spelling. ``drugs`` are the terms that name a prescribed
     drug, ``generics`` those of them that are generic names, ``findings`` the words of diagnoses
     (ICD-10-CM); the common ones of each (:data:`COMMON_SLOT_ZIPF`) alone may be heard in the English words
-    of a phrase that names their kind (:mod:`.slots`). A drug is never a finding.
+    of a phrase that names their kind (:mod:`.slots`). A drug is never a finding. ``collocations`` are the
+    pairs of words that diagnoses write together (:meth:`respelt_pairs`).
     """
 
     def __init__(
         self, terms: Mapping[str, float], word_frequency: Callable[[str], float] = lambda word: 0.0,
         drugs: Collection[str] = (), findings: Collection[str] = (), generics: Collection[str] = (),
+        collocations: Collocations | None = None,
     ) -> None:
+        self._collocations = collocations
         self._word_frequency = word_frequency
         self._brands = frozenset(drugs) - frozenset(generics)
         self.terms: tuple[str, ...] = tuple(sorted(terms))
@@ -235,6 +242,13 @@ class MedicalLexicon:
         write, candidates or not."""
         found = process.extractOne(letters, self._in_use_terms, scorer=fuzz.ratio, score_cutoff=LETTER_CUTOFF)
         return None if found is None else found[0]
+
+    def respelt_pairs(self, words: Sequence[str], ignored: Collection[str] = ()) -> list[str]:
+        """``words`` with the misheard half of each pair of words that diagnoses write together respelt
+        ("gastroesophageal reflex" → "reflux", :mod:`.collocations`); no word of ``ignored`` (keys) is."""
+        if self._collocations is None:
+            return list(words)
+        return self._collocations.respelt(words, self.is_function_word, ignored)
 
     def __len__(self) -> int:
         return len(self.terms)

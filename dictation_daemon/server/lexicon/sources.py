@@ -45,6 +45,7 @@ from pathlib import Path
 from rapidfuzz import fuzz
 from wordfreq import zipf_frequency
 
+from .collocations import Collocations
 from .retrieval import DOUBTFUL_ZIPF, MedicalLexicon
 
 log = logging.getLogger(__name__)
@@ -102,6 +103,7 @@ def load_medical_lexicon() -> MedicalLexicon:
                 drugs=drugs,
                 generics={name for name, generic in named.items() if generic},
                 findings=findings,
+                collocations=Collocations([word.replace("-", "") for word in words] for _chapter, words in diagnoses),
             )
             log.info("medical lexicon: %d terms", len(_loaded))
         return _loaded
@@ -176,18 +178,19 @@ alone may be a place or a thing it names ("sidewall", "berries")."""
 
 _CHAPTER = re.compile(r"<chapter>\s*<name>(\d+)</name>")
 _DESCRIPTION = re.compile(r"<desc>([^<]*)</desc>")
-_WORD = re.compile(r"[^\W\d_]+")
-"""A word whole, accented letters too: "Boutonnière" is not "boutonni"."""
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+"""A word whole, accented letters too ("Boutonnière" is not "boutonni"), hyphenated ones as one."""
 
 
 Diagnosis = tuple[int, list[str]]
-"""An ICD-10-CM diagnosis: the number of its chapter, and the words of its description, lower case."""
+"""An ICD-10-CM diagnosis: the number of its chapter, and the words of its description, lower case, a
+hyphenated word as one ("gastro-esophageal")."""
 
 
 def diagnosis_words(diagnoses: Sequence[Diagnosis] | None = None) -> set[str]:
     """The words of ICD-10-CM's diagnosis descriptions (see above); ``diagnoses`` as
     :func:`read_diagnoses` gives them, read here if not given."""
-    return {word for _chapter, words in _or_read(diagnoses) for word in words}
+    return {part for _chapter, words in _or_read(diagnoses) for word in words for part in word.split("-")}
 
 
 def disease_words(diagnoses: Sequence[Diagnosis] | None = None) -> set[str]:
@@ -200,8 +203,8 @@ def disease_words(diagnoses: Sequence[Diagnosis] | None = None) -> set[str]:
     other than the plural of another such word. Commoner ones ("displaced", "hypertension") the model
     spells, and as candidates they crowded rarer ones out: "displaced" pushed dyspnea out of the
     candidates for "display"."""
-    counts = Counter(word for chapter, words in _or_read(diagnoses) if chapter <= DISEASE_CHAPTERS
-                     for word in set(words))
+    counts = Counter(part for chapter, words in _or_read(diagnoses) if chapter <= DISEASE_CHAPTERS
+                     for part in {part for word in words for part in word.split("-")})
     return {word for word, count in counts.items()
             if count >= MIN_DIAGNOSES and _TERM.fullmatch(word) and zipf_frequency(word, "en") < DOUBTFUL_ZIPF
             and not (word.endswith("s") and (word[:-1] in counts or word[:-2] in counts))}

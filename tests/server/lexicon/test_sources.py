@@ -80,3 +80,13 @@ def test_procedures_are_findings_by_their_endings() -> None:
     lexicon = load_medical_lexicon()
     for procedure in ("bronchoscopy", "colonoscopy", "paracentesis", "cholecystectomy", "angiogram"):
         assert lexicon.slot_of(procedure) is Slot.FINDING, procedure
+
+
+def test_the_pairs_of_words_diagnoses_write_together_respell_a_misheard_half() -> None:
+    """ICD-10-CM writes "gastro-esophageal reflux": its hyphenated word is one word of the pair."""
+    lexicon = load_medical_lexicon()
+    assert lexicon.respelt_pairs("for gastroesophageal reflex.".split()) == ["for", "gastroesophageal", "reflux."]
+    assert lexicon.respelt_pairs("a small plural f fusion".split()) == ["a", "small", "pleural", "effusion"]
+    for ordinary in ("No acute distress.", "Respiratory rate 16.", "Pupils are reactive to light.",
+                     "The patient reports chest pain radiating to the left arm."):
+        assert lexicon.respelt_pairs(ordinary.split()) == ordinary.split()
