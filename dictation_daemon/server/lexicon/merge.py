@@ -65,10 +65,11 @@ from rapidfuzz.distance import Levenshtein
 from .retrieval import MedicalLexicon, Slot, carries_mark, heard_key, without_marks
 
 SNAP_SIMILARITY = 85.0
-"""Similarity (0–100, by letters or by Metaphone key) at which an unsure spelling is taken for the
-candidate it is closest to: "semagluetide" (96 to "semaglutide" by letters), "exaparin" (89 to
-"enoxaparin") and "perinolactone" (93 to "spironolactone" by sound) are, while two different drugs that
-share a stem ("hydroxyzine", "hydralazine": 73 by letters, 77 by sound) stay apart."""
+"""Similarity (0–100, by letters or by Metaphone key, read plainly or as Greek: :func:`greek_sound`) at
+which an unsure spelling is taken for the candidate it is closest to: "semagluetide" (96 to "semaglutide"
+by letters), "exaparin" (89 to "enoxaparin"), "perinolactone" (93 to "spironolactone" by sound) and
+"hyperchylemia" (100 to "hyperkalemia" read as Greek) are, while two different drugs that share a stem
+("hydroxyzine", "hydralazine": 73 by letters, 77 by sound) stay apart."""
 
 MIN_SNAP_LETTERS = 70.0
 """Letter similarity a snap needs as well: Metaphone keys of short words are too coarse alone ("parazzo"
@@ -321,4 +322,12 @@ def _likeness(heard: Sequence[str], replacement: Sequence[str]) -> float:
     return max(
         fuzz.ratio(heard_letters, replacement_letters),
         fuzz.ratio(jellyfish.metaphone(heard_letters), jellyfish.metaphone(replacement_letters)),
+        fuzz.ratio(greek_sound(heard_letters), greek_sound(replacement_letters)),
     )
+
+
+def greek_sound(letters: str) -> str:
+    """The Metaphone key of ``letters`` read as a word of Greek origin, where "ch" is said "k": the model
+    writes a medical word's "k" as the "ch" of Greek spellings ("hyperchylemia" for hyperkalemia), which
+    Metaphone reads as in "cheese" (HPRXLM against HPRKLM)."""
+    return jellyfish.metaphone(letters.replace("ch", "k"))

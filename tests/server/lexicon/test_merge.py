@@ -84,6 +84,13 @@ def test_a_term_nobody_writes_is_not_taken_from_the_second_decode() -> None:
                       LEXICON) == "Because of hypercholine me a."
 
 
+def test_a_greek_ch_is_read_as_k_when_snapping() -> None:
+    """"hyperchylemia" is 80 like hyperkalemia by letters and by Metaphone (HPRXLM, HPRKLM): the model wrote
+    the Greek "ch" of "chyle" for the sound "k"."""
+    lexicon = MedicalLexicon({"hyperkalemia": 1.9, "hyperchylia": 0.0}, word_frequency=lambda word: 0.0)
+    assert snap_to_terms(["hyperchylemia."], ["hyperkalemia"], lexicon) == ["hyperkalemia."]
+
+
 def test_english_words_are_never_snapped() -> None:
     assert snap_to_terms(["display"], ["dyspnea"], LEXICON) == ["display"]
 
