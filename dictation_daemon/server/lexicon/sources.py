@@ -74,8 +74,14 @@ PROCEDURE_ENDINGS = (
 (angiogram, mammography)."""
 
 _TERM = re.compile(r"[a-z]{6,}")
-"""Terms are single words of letters, six or more: hyphenated and numbered names are not said as written,
-and the few short medical words ("gout", "acne") are ones the model knows."""
+"""Terms are single words of letters, six or more (five for the words of diseases, :data:`_DISEASE_WORD`):
+hyphenated and numbered names are not said as written, and the few short medical words ("gout", "acne")
+are ones the model knows."""
+
+_DISEASE_WORD = re.compile(r"[a-z]{5,}")
+"""The words of diseases (:func:`disease_words`) may have five letters: "edema", "ileus" and "polyp" are
+words English dictionaries hold, so the model spells them unless it mishears them ("idima"), and without
+them as terms a misheard "edema" could only be offered longer look-alikes ("acidemia")."""
 
 _loaded: MedicalLexicon | None = None
 _lock = threading.Lock()
@@ -198,15 +204,15 @@ def disease_words(diagnoses: Sequence[Diagnosis] | None = None) -> set[str]:
     ("reflux", "effusion", "prostatic"), without which a near spelling could only be offered a rarer
     look-alike ("prostatitis"); ``diagnoses`` as for :func:`diagnosis_words`.
 
-    They are the words of the diagnoses of :data:`DISEASE_CHAPTERS` that at least :data:`MIN_DIAGNOSES`
-    use and that general text writes less than once per million words (:data:`.retrieval.DOUBTFUL_ZIPF`),
-    other than the plural of another such word. Commoner ones ("displaced", "hypertension") the model
+    They are the words of five letters or more (:data:`_DISEASE_WORD`) of the diagnoses of
+    :data:`DISEASE_CHAPTERS` that at least :data:`MIN_DIAGNOSES` use and that general text writes less than
+    once per million words (:data:`.retrieval.DOUBTFUL_ZIPF`), other than the plural of another such word. Commoner ones ("displaced", "hypertension") the model
     spells, and as candidates they crowded rarer ones out: "displaced" pushed dyspnea out of the
     candidates for "display"."""
     counts = Counter(part for chapter, words in _or_read(diagnoses) if chapter <= DISEASE_CHAPTERS
                      for part in {part for word in words for part in word.split("-")})
     return {word for word, count in counts.items()
-            if count >= MIN_DIAGNOSES and _TERM.fullmatch(word) and zipf_frequency(word, "en") < DOUBTFUL_ZIPF
+            if count >= MIN_DIAGNOSES and _DISEASE_WORD.fullmatch(word) and zipf_frequency(word, "en") < DOUBTFUL_ZIPF
             and not (word.endswith("s") and (word[:-1] in counts or word[:-2] in counts))}
 
 
