@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import jellyfish
 from rapidfuzz import fuzz, process
 
-from .retrieval import carries_mark, heard_key, without_marks
+from .retrieval import carries_mark, heard_key, sound_key, without_marks
 
 RESPELL_SIMILARITY = 85.0
 """How alike (0–100, by letters or by Metaphone key) a heard word and the word it is respelt as must be:
@@ -172,4 +172,4 @@ def _likeness(heard: str, word: str) -> float:
     letters = fuzz.ratio(heard, word)
     if min(len(heard), len(word)) < MIN_SOUND_LETTERS:
         return letters
-    return max(letters, fuzz.ratio(jellyfish.metaphone(heard), jellyfish.metaphone(word)))
+    return max(letters, fuzz.ratio(sound_key(heard), sound_key(word)))

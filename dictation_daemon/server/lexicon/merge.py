@@ -62,7 +62,7 @@ import jellyfish
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from .retrieval import MedicalLexicon, Slot, carries_mark, heard_key, without_marks
+from .retrieval import MedicalLexicon, Slot, carries_mark, heard_key, sound_key, without_marks
 
 SNAP_SIMILARITY = 85.0
 """Similarity (0–100, by letters or by Metaphone key, read plainly or as Greek: :func:`greek_sound`) at
@@ -321,7 +321,7 @@ def _likeness(heard: Sequence[str], replacement: Sequence[str]) -> float:
     heard_letters, replacement_letters = "".join(heard), "".join(replacement)
     return max(
         fuzz.ratio(heard_letters, replacement_letters),
-        fuzz.ratio(jellyfish.metaphone(heard_letters), jellyfish.metaphone(replacement_letters)),
+        fuzz.ratio(sound_key(heard_letters), sound_key(replacement_letters)),
         fuzz.ratio(greek_sound(heard_letters), greek_sound(replacement_letters)),
     )
 
@@ -330,4 +330,4 @@ def greek_sound(letters: str) -> str:
     """The Metaphone key of ``letters`` read as a word of Greek origin, where "ch" is said "k": the model
     writes a medical word's "k" as the "ch" of Greek spellings ("hyperchylemia" for hyperkalemia), which
     Metaphone reads as in "cheese" (HPRXLM against HPRKLM)."""
-    return jellyfish.metaphone(letters.replace("ch", "k"))
+    return sound_key(letters.replace("ch", "k"))

@@ -140,6 +140,18 @@ def consonant_skeleton(letters: str) -> str:
     return "".join(value for position, value in enumerate(classes) if position == 0 or classes[position - 1] != value)
 
 
+def sound_key(letters: str) -> str:
+    """The Metaphone key of ``letters``, a leading vowel written "A" as Double Metaphone writes it: the model
+    gets a word's first vowel wrong as often as its others ("adema", "idima" for edema), and Metaphone
+    drops every other vowel but keeps that one (ATM, ITM, ETM).
+
+    The merge and :mod:`.collocations` compare with it. The search here keeps Metaphone's own keys: with
+    these, the candidates changed for many sentences, and the trust set's slt, kal and rms voices spelled
+    137, 84 and 120 terms, against 138, 87 and 117."""
+    key = jellyfish.metaphone(letters)
+    return "A" + key[1:] if key[:1] in ("E", "I", "O", "U") else key
+
+
 def heard_key(word: str) -> str:
     """A word as compared with terms: its letters only, lower case ("Lisinopril," → "lisinopril")."""
     return "".join(character for character in word.lower() if character.isalpha())

@@ -91,6 +91,14 @@ def test_a_greek_ch_is_read_as_k_when_snapping() -> None:
     assert snap_to_terms(["hyperchylemia."], ["hyperkalemia"], lexicon) == ["hyperkalemia."]
 
 
+def test_a_first_vowel_heard_wrong_still_snaps() -> None:
+    """Metaphone keeps a word's first vowel and drops the others: "adema" (ATM) and edema (ETM) were 67 alike
+    by sound, though a vowel is all that differs."""
+    lexicon = MedicalLexicon({"edema": 2.9, "amiodarone": 2.0}, word_frequency=lambda word: 0.0)
+    assert snap_to_terms(["adema."], ["edema"], lexicon) == ["edema."]
+    assert snap_to_terms(["odorone"], ["amiodarone"], lexicon) == ["amiodarone"]
+
+
 def test_english_words_are_never_snapped() -> None:
     assert snap_to_terms(["display"], ["dyspnea"], LEXICON) == ["display"]
 
