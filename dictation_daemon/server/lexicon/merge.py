@@ -31,6 +31,8 @@ the third only replaces words nobody writes:
    ...", "He reports dysuria and how much area"), where a common term of the phrase's kind (any the second
    decode wrote, candidate or not) may replace the English words it sounds like: there a clinician names a
    drug or a finding, and "listen April" is what the model makes of lisinopril when it does not expect it.
+   One common word is not replaced by a common term, though: the model spells both when it hears them
+   ("shortness of breath" does not become "breast").
    A term heard right stays itself: a term in use that alone sounds as much like the replacement as all
    the words replaced do ("assist" in "He denies him a team assist" is a piece of a misheard
    "hematemesis", not a term heard right). In a drug or finding phrase, that is a term of the phrase's
@@ -276,10 +278,18 @@ def _is_term_for(heard: list[str], replacement: list[str], terms: Collection[str
     unsure = (not all(lexicon.is_english(key) for key in heard) and any(lexicon.is_doubtful(key) for key in heard)
               and not any(lexicon.frequency(key) >= commonest for key in heard_right))
     named = any(lexicon.slot_of(key) in slots for key in written) and not any(
-        lexicon.slot_of(key) in slots for key in heard_right)
+        lexicon.slot_of(key) in slots for key in heard_right) and not _common_for_common(heard, written, lexicon)
     if not (unsure or named):
         return False
     return likeness >= MIN_REGION_SIMILARITY
+
+
+def _common_for_common(heard: Sequence[str], written: Sequence[str], lexicon: MedicalLexicon) -> bool:
+    """Whether one common English word was heard where the second decode wrote a common term: the model
+    spells both when it hears them, so which was said is a coin toss, and the text heard stays ("shortness of
+    breath" is not "breast", though "breast" is a finding)."""
+    return (len(heard) == 1 and lexicon.is_english(heard[0]) and not lexicon.is_doubtful(heard[0])
+            and not any(lexicon.is_doubtful(key) for key in written))
 
 
 def _is_english_respelling(heard: list[str], replacement: list[str], lexicon: MedicalLexicon) -> bool:

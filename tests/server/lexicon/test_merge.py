@@ -247,6 +247,18 @@ def test_a_rare_drug_never_replaces_english_words() -> None:
     )
 
 
+def test_a_common_word_is_not_swapped_for_a_common_finding_in_a_phrase() -> None:
+    """The model spells "breath" and "breast" alike well: a phrase that names a finding does not make one
+    more likely than the other, and the words heard stay. A rarer finding is still taken for one word."""
+    frequencies = {"he": 6.6, "denies": 3.4, "shortness": 3.0, "of": 7.4, "breath": 4.5, "breast": 4.4,
+                   "display": 4.6, "dyspnea": 2.2}
+    lexicon = MedicalLexicon({"breast": 4.4, "dyspnea": 2.2}, word_frequency=lambda word: frequencies.get(word, 0.0),
+                             findings={"breast", "dyspnea"})
+    assert _in_phrases("He denies shortness of breath.", "He denies shortness of breast.", ["breast"], lexicon) == (
+        "He denies shortness of breath.")
+    assert _in_phrases("He denies display.", "He denies dyspnea.", ["dyspnea"], lexicon) == "He denies dyspnea."
+
+
 def test_a_common_drug_the_second_decode_wrote_unasked_is_taken_after_an_order_verb() -> None:
     assert _in_phrases("Switch more far to the other.", "Switch warfarin to the other.", ["lisinopril"]) == (
         "Switch warfarin to the other.")
