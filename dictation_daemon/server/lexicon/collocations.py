@@ -11,9 +11,9 @@ write together (:class:`Collocations`) when each is spelled or sounds almost lik
 * the heard words are not a pair that diagnoses write themselves;
 * diagnoses write the pair at least :data:`MIN_PAIR_DIAGNOSES` times;
 * the word heard right predicts the respelt one: at least :data:`MIN_SHARE` of the pairs that begin (or
-  end) with it are this pair. "No acute distress" stays: "acute" begins pairs of 884 diagnoses, one of
-  them "acute stress", and a word with so many partners says nothing about the next one. Where both words
-  are respelt ("plural f fusion"), each must predict the other.
+  end) with it are this pair. "No acute distress" stays: of the 857 pairs the diagnoses begin with
+  "acute", one is "acute stress", and a word with so many partners says nothing about the next one.
+  Where both words are respelt ("plural f fusion"), each must predict the other.
 
 A word respelt may have been heard as two ("f fusion"), never across a function word or a punctuation
 mark, and never one of the session's own words (its commands and spoken punctuation). Ordinary English
@@ -46,7 +46,7 @@ MIN_PAIR_DIAGNOSES = 2
 MIN_SHARE = 0.25
 """The share of a word's pairs in the diagnoses (after it, or before it) that the pair respelt to must
 have, so that the word heard right says what its neighbour is: "gastroesophageal" is followed by
-"reflux" in 5 of its 6 pairs, "pleural" by "effusion" in 4 of 10; "acute" by "stress" in 1 of 884."""
+"reflux" in 5 of its 6 pairs, "pleural" by "effusion" in 4 of 10; "acute" by "stress" in 1 of 857."""
 
 MIN_WORD_LETTERS = 3
 """Words of diagnoses shorter than this ("of", "to") are not part of a pair."""
@@ -72,8 +72,8 @@ class Collocations:
     def __init__(self, descriptions: Iterable[Sequence[str]]) -> None:
         counts: Counter[tuple[str, str]] = Counter()
         for words in descriptions:
-            kept = [word for word in words if len(word) >= MIN_WORD_LETTERS]
-            counts.update(set(zip(kept, kept[1:])))
+            counts.update(pair for pair in set(zip(words, words[1:]))
+                          if min(len(pair[0]), len(pair[1])) >= MIN_WORD_LETTERS)
         begun: Counter[str] = Counter()
         ended: Counter[str] = Counter()
         for (first, second), count in counts.items():

@@ -206,9 +206,9 @@ def disease_words(diagnoses: Sequence[Diagnosis] | None = None) -> set[str]:
 
     They are the words of five letters or more (:data:`_DISEASE_WORD`) of the diagnoses of
     :data:`DISEASE_CHAPTERS` that at least :data:`MIN_DIAGNOSES` use and that general text writes less than
-    once per million words (:data:`.retrieval.DOUBTFUL_ZIPF`), other than the plural of another such word. Commoner ones ("displaced", "hypertension") the model
-    spells, and as candidates they crowded rarer ones out: "displaced" pushed dyspnea out of the
-    candidates for "display"."""
+    once per million words (:data:`.retrieval.DOUBTFUL_ZIPF`), other than the plural of another such word.
+    Commoner ones ("displaced", "hypertension") the model spells, and as candidates they crowded rarer ones
+    out: "displaced" pushed dyspnea out of the candidates for "display"."""
     counts = Counter(part for chapter, words in _or_read(diagnoses) if chapter <= DISEASE_CHAPTERS
                      for part in {part for word in words for part in word.split("-")})
     return {word for word, count in counts.items()

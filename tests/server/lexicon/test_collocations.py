@@ -58,3 +58,10 @@ def test_a_pair_written_by_one_diagnosis_only_is_not_enough() -> None:
     assert pairs.respelt(["gastroesophageal", "reflex"], FUNCTION_WORDS.__contains__) == [
         "gastroesophageal", "reflex"]
     assert ("gastroesophageal", "reflux") in pairs and len(pairs) == 2
+
+
+def test_only_words_side_by_side_are_a_pair() -> None:
+    """A short word between two ("of", "to") is part of the description, not a gap to close."""
+    pairs = Collocations([["fracture", "of", "femur"]] * 3)
+    assert ("fracture", "femur") not in pairs and len(pairs) == 0
+    assert pairs.respelt(["fracture", "lemur"], FUNCTION_WORDS.__contains__) == ["fracture", "lemur"]
