@@ -27,7 +27,6 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
-import jellyfish
 from rapidfuzz import fuzz, process
 
 from .retrieval import carries_mark, heard_key, sound_key, without_marks
@@ -147,7 +146,8 @@ class Collocations:
     def _pairs_like(self, heard_first: str, heard_second: str, first_width: int,
                     second_width: int) -> list[tuple[str, str]]:
         """The pairs that the heard words may be respelt as: one word heard right that predicts the other,
-        or two that predict each other, each alike to its heard word."""
+        or two that predict each other, each alike to its heard word (the first of two respelt words
+        found by its letters, which a pair's words are searched by)."""
         pairs: list[tuple[str, str]] = []
         if first_width == 1:
             pairs.extend((heard_first, second) for second in self._after.get(heard_first, ())

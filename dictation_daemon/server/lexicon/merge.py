@@ -60,7 +60,6 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping, Sequence
 from difflib import SequenceMatcher
 
-import jellyfish
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 

@@ -14,7 +14,8 @@ Three kept sources, none copied into this repository:
 * PyPI's ``simple-icd-10-cm`` (MIT, updated each April with the CDC's ICD-10-CM, which is in the public
   domain): the words of its diagnoses' descriptions ("Paroxysmal atrial fibrillation", "Hepatomegaly, not
   elsewhere classified"), about 7,500, which say which lexicon terms name a finding: a condition, sign,
-  body part or procedure (:class:`~.retrieval.Slot`). Its classification file is read directly: importing
+  body part or procedure (:class:`~.retrieval.Slot`), and which words they write side by side
+  (:mod:`.collocations`: "gastro-esophageal reflux"). Its classification file is read directly: importing
   the package builds its whole code tree, three seconds for the few words needed here. Diagnoses seldom
   name a procedure, so the lexicon's procedures, known by their endings (:data:`PROCEDURE_ENDINGS`:
   "bronchoscopy", "paracentesis", "angiogram"), count as findings too. Its rarer words that several
