@@ -65,3 +65,11 @@ def test_only_words_side_by_side_are_a_pair() -> None:
     pairs = Collocations([["fracture", "of", "femur"]] * 3)
     assert ("fracture", "femur") not in pairs and len(pairs) == 0
     assert pairs.respelt(["fracture", "lemur"], FUNCTION_WORDS.__contains__) == ["fracture", "lemur"]
+
+
+def test_no_word_heard_whole_is_lost_to_a_word_heard_as_two() -> None:
+    """"diagram show" sounds like "diagram" (TKRMX, TKRM): taken as one word heard in two pieces, it would
+    lose the "show" that was said."""
+    pairs = Collocations([["chest", "diagram"]] * 3)
+    assert pairs.respelt("chest diagram show".split(), FUNCTION_WORDS.__contains__) == ["chest", "diagram", "show"]
+    assert pairs.respelt("chest dia gran".split(), FUNCTION_WORDS.__contains__) == ["chest", "diagram"]
