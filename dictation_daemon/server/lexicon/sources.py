@@ -110,7 +110,8 @@ def load_medical_lexicon() -> MedicalLexicon:
                 drugs=drugs,
                 generics={name for name, generic in named.items() if generic},
                 findings=findings,
-                collocations=Collocations([word.replace("-", "") for word in words] for _chapter, words in diagnoses),
+                collocations=Collocations([[word.replace("-", "") for word in words] for _chapter, words in diagnoses],
+                                          is_common=lambda word: english_frequency(word) >= DOUBTFUL_ZIPF),
             )
             log.info("medical lexicon: %d terms", len(_loaded))
         return _loaded

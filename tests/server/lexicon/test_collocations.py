@@ -73,3 +73,12 @@ def test_no_word_heard_whole_is_lost_to_a_word_heard_as_two() -> None:
     pairs = Collocations([["chest", "diagram"]] * 3)
     assert pairs.respelt("chest diagram show".split(), FUNCTION_WORDS.__contains__) == ["chest", "diagram", "show"]
     assert pairs.respelt("chest dia gran".split(), FUNCTION_WORDS.__contains__) == ["chest", "diagram"]
+
+
+def test_no_pair_of_common_words_is_respelt_to() -> None:
+    """Diagnoses write "toxic effect" a thousand times; "the medication takes effect" is still what was said."""
+    pairs = Collocations([["toxic", "effect"]] * 5, is_common={"toxic", "effect", "takes"}.__contains__)
+    assert pairs.respelt("the medication takes effect".split(), FUNCTION_WORDS.__contains__) == (
+        "the medication takes effect".split())
+    assert Collocations([["toxic", "effect"]] * 5).respelt(["takes", "effect"], FUNCTION_WORDS.__contains__) == [
+        "toxic", "effect"]

@@ -88,5 +88,6 @@ def test_the_pairs_of_words_diagnoses_write_together_respell_a_misheard_half() -
     assert lexicon.respelt_pairs("for gastroesophageal reflex.".split()) == ["for", "gastroesophageal", "reflux."]
     assert lexicon.respelt_pairs("a small plural f fusion".split()) == ["a", "small", "pleural", "effusion"]
     for ordinary in ("No acute distress.", "Respiratory rate 16.", "Pupils are reactive to light.",
-                     "The patient reports chest pain radiating to the left arm."):
+                     "The patient reports chest pain radiating to the left arm.", "The medication takes effect.",
+                     "It was not a complete solution.", "The compression factor was wrong.", "Start the system."):
         assert lexicon.respelt_pairs(ordinary.split()) == ordinary.split()
