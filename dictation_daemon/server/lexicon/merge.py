@@ -6,7 +6,7 @@ the third only replaces words nobody writes:
 1. In the second decode, and in the first where the second gave no term, a word that nobody writes (no
    English word and no term in use), alone or run together with the word after it unless that is a
    function word, or with the two after it where the first of them is one ("clopia to girl"; whichever
-   is closest), spelled almost like a candidate in real use ("levothroxine",
+   is closest, the longer on a tie), spelled almost like a candidate in real use ("levothroxine",
    "vancomy sin", "exaparin": :data:`SNAP_SIMILARITY`) is that candidate, if the candidate is itself rare
    and not a brand that general text has never written ("givlores" is not Givlaari). The model was unsure
    there, and the lexicon says what the unsure spelling is of; a common word ("furious" for "furos") is
@@ -230,8 +230,15 @@ def _best_snap(words: Sequence[str], terms: Sequence[str], lexicon: MedicalLexic
     out of "pan korea chitis and cirrhosis" for good, whatever the second decode said there. A run of
     three bridges one, and only one: the model splits a name it does not know at a function word that
     sounds like a piece of it ("clopia to girl" for clopidogrel, "nitrofoir and point" for
-    nitrofurantoin), and the first piece alone may be closer to another term ("clopia" to cyclopia)."""
+    nitrofurantoin), and the first piece alone may be closer to another term ("clopia" to cyclopia).
+
+    The longer run is the better reading of the two where it is as alike as the shorter one, since it
+    accounts for more of what was heard. Where it is more alike, to another term, but its letters are too
+    far for a snap (:data:`MIN_SNAP_LETTERS`), nothing is snapped: "clopia to grow" is 92 alike to
+    clopidogrel by sound, "clopia" 86 to cyclopia, and a cyclopia written there would replace the
+    clopidogrel that the other decode's "clopia to girl" is snapped to."""
     best: tuple[float, str, int] | None = None
+    too_far: list[tuple[float, str, int]] = []  # runs alike to a term by sound, too far from it by letters
     for width in (1, 2, 3):
         keys = [heard_key(word) for word in words[:width]]
         if (len(keys) < width or not all(keys) or lexicon.is_written(keys[0]) or any(key in terms for key in keys)
@@ -240,16 +247,22 @@ def _best_snap(words: Sequence[str], terms: Sequence[str], lexicon: MedicalLexic
             continue
         letters = "".join(keys)
         found = max(terms, key=lambda term: _likeness(keys, [term]), default=None)
-        if found is None or fuzz.ratio(letters, found) < MIN_SNAP_LETTERS:
+        if found is None:
             continue
         likeness = _likeness(keys, [found])
-        if likeness < SNAP_SIMILARITY or (best is not None and likeness <= best[0]):
+        if fuzz.ratio(letters, found) < MIN_SNAP_LETTERS:
+            too_far.append((likeness, found, width))
+            continue
+        if likeness < SNAP_SIMILARITY or (best is not None and likeness < best[0]):
             continue
         rival = lexicon.closest_in_use(letters)
         if rival not in (None, found) and _likeness(keys, [rival]) > likeness:
             continue  # closer to a term that is no candidate: the candidates do not say what it is
         best = (likeness, found, width)
-    return None if best is None else (best[1], best[2])
+    if best is None or any(width > best[2] and found != best[1] and likeness > best[0]
+                           for likeness, found, width in too_far):
+        return None
+    return best[1], best[2]
 
 
 def _trailing_marks(word: str) -> str:

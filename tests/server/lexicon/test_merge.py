@@ -109,6 +109,22 @@ def test_the_closer_snap_wins_over_the_first_word_alone() -> None:
         "Stop", "clopidogrel", "today."]
 
 
+def test_the_longer_run_is_the_better_reading() -> None:
+    """"clopia" is as alike to cyclopia as "clopia to girl" is to clopidogrel: the run that accounts for
+    more of what was heard wins. "clopia to grow" sounds more like clopidogrel still, but is too far from it
+    by letters for a snap: then "clopia" is not snapped to cyclopia either, and the other decode's reading
+    stands."""
+    frequencies = {"discontinue": 3.5, "to": 7.4, "girl": 5.5, "grow": 5.0, "before": 6.2}
+    lexicon = MedicalLexicon({"cyclopia": 1.15, "clopidogrel": 1.98},
+                             word_frequency=lambda word: frequencies.get(word, 0.0))
+    terms = ["cyclopia", "clopidogrel"]
+    assert snap_to_terms("Stop clopia to girl before".split(), terms, lexicon) == ["Stop", "clopidogrel", "before"]
+    assert snap_to_terms("Stop clopia to grow before".split(), terms, lexicon) == [
+        "Stop", "clopia", "to", "grow", "before"]
+    assert take_terms("Discontinue clopia to girl before", "Discontinue clopia to grow before", terms,
+                      lexicon) == "Discontinue clopidogrel before"
+
+
 def test_a_run_of_three_bridges_the_function_word_a_name_was_split_at() -> None:
     """"nitrofoir and point" is nitrofurantoin, though a pair may not end on "and"; the run never crosses
     a mark, nor bridges a word that is no function word."""
