@@ -22,6 +22,13 @@ def test_a_term_heard_as_ordinary_words_is_found_by_its_sound() -> None:
     assert "hemoptysis" in LEXICON.candidates("She reports he moped assess.".split())
 
 
+def test_a_term_heard_with_another_first_vowel_is_found_by_its_sound() -> None:
+    """Metaphone keeps a word's first vowel and drops the others: "idima" (ITM) is 67 alike to edema (ETM)
+    by its key, under the cut-off, and its letters and consonants are too few to find it otherwise."""
+    lexicon = MedicalLexicon({"edema": 2.95}, word_frequency=lambda word: FREQUENCIES.get(word, 0.0))
+    assert lexicon.candidates("She reports idima.".split()) == ["edema"]
+
+
 def test_a_term_split_into_pieces_is_found_by_its_letters() -> None:
     assert "vancomycin" in LEXICON.candidates("Begin van commie sin now.".split())
     assert "pantoprazole" in LEXICON.candidates("Continue pan to parazzo.".split())
