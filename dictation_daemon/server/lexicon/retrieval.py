@@ -274,9 +274,10 @@ class MedicalLexicon:
 
     def candidates(
         self, words: Sequence[str], ignored: Collection[str] = (), limit: int = MAX_CANDIDATES,
-        slots: Mapping[int, Slot] | None = None,
+        slots: Mapping[int, Slot] | None = None, *, named_only: bool = False,
     ) -> list[str]:
-        """The terms most like some span of ``words`` (as the model wrote them), best first.
+        """The terms most like some span of ``words`` (as the model wrote them), best first; with ``named_only``,
+        the common drugs and findings (:meth:`slot_of`) only.
 
         Only spans that may become a term (:mod:`.merge`) are searched: those that hold a doubtful word,
         and, for the common terms of its kind only, those inside one drug or finding phrase (``slots``,
@@ -309,6 +310,8 @@ class MedicalLexicon:
                 searched += 1
                 heard = min(self._word_frequency(key) for key in keys[start:stop]) if unsure else 0.0
                 for index in self._similar(span, None if unsure else slot):
+                    if named_only and self.terms[index] not in self._slot_of:
+                        continue
                     score = self._likeness(span, index) + PRIOR_WEIGHT * self._prior[index] - HEARD_WEIGHT * heard
                     here[index] = max(score, here.get(index, score))
             for index in sorted(here, key=here.__getitem__, reverse=True)[:PER_START]:
@@ -324,13 +327,15 @@ class MedicalLexicon:
         given nearly right ("sencop" for syncope, "duxacycline" for doxycycline), where the first decode's
         words ("Senko", "docs aside line") had not brought it into the prompt. Only the terms clinicians
         name are looked for: a near spelling is as close to some rare Latin or chemical name ("nocturna"
-        for "necturnal") as to the word that was said. Only spans of words nobody writes are searched: the
-        terms the second decode wrote are settled, and a sentence without such a word costs no search."""
+        for "necturnal") as to the word that was said. They are ranked among themselves, so that the rare
+        look-alikes of a span do not crowd them out: "spelano medley" has five terms closer than
+        splenomegaly. Only spans of words nobody writes are searched: the terms the second decode wrote
+        are settled, and a sentence without such a word costs no search."""
         keys = [key for word in words for part in word.split("-") if (key := heard_key(part))]
         if all(self.is_written(key) or key in self._index for key in keys):
             return []
         settled = {*ignored, *(key for key in keys if key in self._index)}
-        return [term for term in self.candidates(words, settled) if self.slot_of(term) is not None]
+        return self.candidates(words, settled, named_only=True)
 
     def _slot_index(self, slot: Slot) -> _SlotIndex:
         positions = np.array(sorted(self._index[term] for term, kind in self._slot_of.items() if kind is slot),

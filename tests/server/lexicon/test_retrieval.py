@@ -131,6 +131,17 @@ def test_the_second_decodes_near_spelling_is_searched_among_named_terms_only() -
     assert "syncopa" in lexicon.candidates("the patient had an episode of sencop period".split())
 
 
+def test_named_terms_are_ranked_among_themselves() -> None:
+    """Six rare look-alikes are closer to "sencop" than syncope is, more than the five a heard stretch
+    keeps: among all terms syncope is cut, among the named ones it is first."""
+    frequencies = {"an": 6.8, "episode": 4.6, "of": 7.4, "syncope": 2.2}
+    look_alikes = {f"sencop{ending}": 0.0 for ending in "aeiouy"}
+    lexicon = MedicalLexicon({"syncope": 2.2, **look_alikes}, word_frequency=lambda word: frequencies.get(word, 0.0),
+                             findings={"syncope"})
+    assert "syncope" not in lexicon.candidates("an episode of sencop".split())
+    assert lexicon.named_candidates("an episode of sencop".split()) == ["syncope"]
+
+
 def test_a_second_decode_of_written_words_and_terms_costs_no_search() -> None:
     frequencies = {"an": 6.8, "episode": 4.6, "of": 7.4, "syncope": 2.2}
     lexicon = MedicalLexicon({"syncope": 2.2}, word_frequency=lambda word: frequencies.get(word, 0.0),
