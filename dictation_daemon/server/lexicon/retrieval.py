@@ -151,7 +151,11 @@ def sound_key(letters: str) -> str:
     by both keys: "idima" (ITM) is 67 alike to edema (ETM) by Metaphone's, 100 by this one. By this key
     alone, the candidates changed for many sentences, and the trust set's slt, kal and rms voices spelled
     137, 84 and 120 terms, against 138, 87 and 117; by both, 141, 87 and 118 against 140, 87 and 117."""
-    key = jellyfish.metaphone(letters)
+    return _first_vowel_as_a(jellyfish.metaphone(letters))
+
+
+def _first_vowel_as_a(key: str) -> str:
+    """A Metaphone key with its leading vowel, if it has one, written "A" (:func:`sound_key`)."""
     return "A" + key[1:] if key[:1] in ("E", "I", "O", "U") else key
 
 
@@ -194,7 +198,7 @@ class MedicalLexicon:
         self._prior = tuple(terms[term] for term in self.terms)
         self._in_use_terms = tuple(term for term, prior in zip(self.terms, self._prior) if prior > 0)
         self._sounds = tuple(jellyfish.metaphone(term) for term in self.terms)
-        self._vowel_sounds = tuple(sound_key(term) for term in self.terms)
+        self._vowel_sounds = tuple(_first_vowel_as_a(key) for key in self._sounds)
         self._skeletons = tuple(consonant_skeleton(term) for term in self.terms)
         self._index = {term: index for index, term in enumerate(self.terms)}
         self._slot_of: dict[str, Slot] = {}
@@ -357,7 +361,8 @@ class MedicalLexicon:
             letter_cutoff, sound_cutoff, skeleton_cutoff = LETTER_CUTOFF, SOUND_CUTOFF, SKELETON_CUTOFF
             names, sounds, vowel_sounds, skeletons = self.terms, self._sounds, self._vowel_sounds, self._skeletons
         by_letters = process.extract(span, names, scorer=fuzz.ratio, limit=HITS_PER_SPAN, score_cutoff=letter_cutoff)
-        metaphone, vowel_key = jellyfish.metaphone(span), sound_key(span)
+        metaphone = jellyfish.metaphone(span)
+        vowel_key = _first_vowel_as_a(metaphone)
         by_sound = process.extract(metaphone, sounds, scorer=fuzz.ratio, limit=HITS_PER_SPAN, score_cutoff=sound_cutoff)
         if vowel_key != metaphone:  # the span begins with a vowel: its other key finds other terms
             by_sound.extend(process.extract(vowel_key, vowel_sounds, scorer=fuzz.ratio, limit=HITS_PER_SPAN,
